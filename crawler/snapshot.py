@@ -1,0 +1,177 @@
+"""What a crawl observed: immutable-ish records the checks read.
+
+The crawler fills these; checks only read them (``checks`` imports nothing else from
+``crawler``). Everything is plain data so a snapshot can be stored, reloaded and
+handed to a user's own check.
+
+The shapes, from the bottom up:
+
+- ``Link``: one outgoing reference on a page (anchor, image, attachment, frame).
+- ``ListItem``: one entry of a list on a page (title, URL, date as shown).
+- ``NavNode``: one column in a navigation tree (name, URL, children).
+- ``Page``: one fetched HTML page and what was extracted from it.
+- ``LinkCheck``: the verdict on one link target (ok, dead, unverifiable).
+- ``Skip``: something the crawl deliberately did not do, with the reason.
+- ``Snapshot``: the whole site as seen by one audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+LinkKind = Literal["page", "image", "attachment", "frame", "other"]
+Verdict = Literal["ok", "dead", "unverifiable"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An outgoing reference found on a page."""
+
+    url: str  # absolute, fragment removed
+    text: str = ""  # anchor text, title or alt, whitespace folded
+    kind: LinkKind = "page"
+    nav: bool = False  # inside a navigation block (menu, sidebar, breadcrumb)
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One entry of a list: title, link and the date shown beside it."""
+
+    title: str
+    url: str | None  # absolute
+    date: dt.date | None = None  # resolved date (year-less dates resolved by the extractor)
+    date_text: str = ""  # the date as printed, for evidence
+
+
+@dataclass(slots=True)
+class NavNode:
+    """A column (栏目) in a navigation tree. ``children`` are its sub-columns."""
+
+    name: str
+    url: str | None
+    children: list[NavNode] = field(default_factory=list)
+
+    def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], NavNode]]:
+        """Yield ``(path, node)`` for this node and every descendant, depth first."""
+        here = path + (self.name,)
+        yield here, self
+        for child in self.children:
+            yield from child.walk(here)
+
+
+@dataclass(slots=True)
+class Page:
+    """One fetched HTML page and what the extractors found in it."""
+
+    url: str  # the URL requested
+    final_url: str  # after redirects
+    status: int
+    depth: int = 0
+    title: str = ""
+    encoding: str = ""
+    encoding_note: str = ""  # e.g. declared charset was wrong
+    content_type: str = ""
+    size: int = 0  # bytes received
+    truncated: bool = False  # body cut at PORTALWATCH_MAX_PAGE_BYTES
+    meta: dict[str, str] = field(default_factory=dict)  # <meta name=...> (SiteName, ColumnName, PubDate...)
+    pub_date: dt.date | None = None  # publication date found in the page (meta or visible text)
+    pub_date_text: str = ""
+    links: list[Link] = field(default_factory=list)
+    nav: list[NavNode] = field(default_factory=list)  # navigation tree found on the page
+    list_items: list[ListItem] = field(default_factory=list)  # the page's main list, in page order
+    other_items: list[ListItem] = field(default_factory=list)  # dated items outside the main list
+    placeholder: str = ""  # empty-column placeholder text found in the main content (暂无信息 ...)
+    pagination: list[str] = field(default_factory=list)  # other pages of the same list (absolute)
+    doc_number: str = ""  # the page's own document number (文号), normalised
+    cited_doc_numbers: list[str] = field(default_factory=list)  # other 文号 in the text
+    cited_titles: list[str] = field(default_factory=list)  # titles quoted in 《》
+    breadcrumb: list[str] = field(default_factory=list)
+    soft404: str = ""  # why the page looks like a "not found" page although it answered 200
+    rendered: bool = False
+    render_reason: str = ""
+    text_length: int = 0  # visible text characters in the main content
+
+    @property
+    def column_name(self) -> str:
+        return self.meta.get("ColumnName", "")
+
+
+@dataclass(slots=True)
+class LinkCheck:
+    """The verdict on one link target, shared by every page that links to it."""
+
+    target: str
+    verdict: Verdict
+    status: int | None = None  # last HTTP status, None for network errors
+    reason: str = ""  # machine reason: http_404, dns, refused, timeout, redirect_loop, soft404:..., ...
+    detail: str = ""  # human detail (exception text, soft-404 phrase)
+    final_url: str = ""
+    method: str = ""  # HEAD, GET, or crawl (the page was crawled)
+    attempts: int = 1
+    internal: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """Something the crawl did not do on purpose: too large, robots.txt, trap, max pages."""
+
+    url: str
+    reason: str  # machine reason: too_large, robots, trap, max_pages, non_html, offsite, url_too_long ...
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """A site as one audit saw it. Checks are pure functions of this, the profile and a date."""
+
+    start_url: str
+    home_url: str = ""  # final URL of the homepage
+    started: str = ""  # ISO timestamps
+    finished: str = ""
+    pages: dict[str, Page] = field(default_factory=dict)  # by requested URL
+    link_checks: dict[str, LinkCheck] = field(default_factory=dict)  # by target
+    link_sources: dict[str, list[str]] = field(default_factory=dict)  # target -> pages linking to it
+    skips: list[Skip] = field(default_factory=list)
+    unreachable: str = ""  # why the start URL could not be fetched ("" when it could)
+    unreachable_detail: str = ""
+    complete: bool = True  # False when the crawl was interrupted or stopped early
+    render_mode: str = "auto"
+    render_available: bool = True
+    stats: dict[str, int | float | str] = field(default_factory=dict)
+    _by_final: dict[str, Page] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def home(self) -> Page | None:
+        page = self.pages.get(self.start_url)
+        if page is None and self.home_url:
+            page = self.page_at(self.home_url)
+        return page
+
+    def page_at(self, url: str) -> Page | None:
+        """The page for ``url`` whether it was requested as ``url`` or redirected there."""
+        page = self.pages.get(url)
+        if page is not None:
+            return page
+        if len(self._by_final) != len(self.pages):
+            self._by_final = {p.final_url: p for p in self.pages.values()}
+        return self._by_final.get(url)
+
+    def list_pages(self, root_url: str) -> list[Page]:
+        """The first page of a list and every pagination page reachable from it, in order found."""
+        root = self.page_at(root_url)
+        if root is None:
+            return []
+        seen = {root.url}
+        ordered = [root]
+        queue = list(root.pagination)
+        while queue:
+            url = queue.pop(0)
+            page = self.page_at(url)
+            if page is None or page.url in seen:
+                continue
+            seen.add(page.url)
+            ordered.append(page)
+            queue.extend(page.pagination)
+        return ordered

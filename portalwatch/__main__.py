@@ -1,0 +1,3 @@
+from portalwatch.scheduler.cli import main
+
+main()
