@@ -1,0 +1,61 @@
+"""Verdicts on link targets: what an HTTP answer or a network failure means.
+
+Dead: 404/410 and other 4xx, 5xx after retries, DNS failure, refused connection,
+timeout, redirect loop, soft 404. Unverifiable: 401/403/412/429 that never clears (a
+WAF protecting the site is not a broken link). Everything else that answers is ok.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest
+from twisted.internet import error as net
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+UNVERIFIABLE = frozenset({401, 403, 407, 412, 429, 451, 999})
+
+REASONS_ZH = {
+    "dns": "域名无法解析", "refused": "连接被拒绝", "timeout": "连接超时", "redirect_loop": "重定向循环",
+    "too_many_redirects": "重定向次数过多", "connection_lost": "连接中断", "tls": "证书或加密连接错误",
+    "error": "无法访问",
+}
+
+
+def verdict_for_status(status: int) -> str:
+    if status < 400:
+        return "ok"
+    if status in UNVERIFIABLE:
+        return "unverifiable"
+    return "dead"
+
+
+def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) -> tuple[str, str]:
+    """(machine reason, detail) for a request that got no usable answer."""
+    exc = failure.value
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, net.DNSLookupError):
+        return "dns", detail
+    if isinstance(exc, net.ConnectionRefusedError):
+        return "refused", detail
+    if isinstance(exc, (net.TimeoutError, net.TCPTimedOutError)) or "TimeoutError" in type(exc).__name__:
+        return "timeout", detail
+    if isinstance(exc, IgnoreRequest) and "redirect" in str(exc):
+        chain = list(redirect_urls or []) + [url]
+        loop = len(set(chain)) < len(chain)
+        return ("redirect_loop" if loop else "too_many_redirects"), " → ".join(chain[:6])
+    if isinstance(exc, (ResponseFailed, ResponseNeverReceived, net.ConnectionLost, net.ConnectionDone)):
+        if "SSL" in detail or "certificate" in detail:
+            return "tls", detail
+        return "connection_lost", detail
+    if "SSL" in detail or "OpenSSL" in detail:
+        return "tls", detail
+    return "error", detail
+
+
+def reason_text(reason: str, status: int | None) -> str:
+    """The reason in Chinese, for messages and evidence."""
+    if reason.startswith("http_") and status:
+        return f"HTTP {status}"
+    if reason.startswith("soft404"):
+        return "页面实际不存在（软 404）"
+    return REASONS_ZH.get(reason, reason)

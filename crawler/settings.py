@@ -1,0 +1,60 @@
+"""Default Scrapy settings of the portal spider. ``portalwatch audit`` overrides the
+politeness values from its options; every PORTALWATCH_* setting is documented here."""
+
+from portalwatch import __version__
+
+BOT_NAME = "portalwatch"
+SPIDER_MODULES = ["portalwatch.crawler.spider"]
+USER_AGENT = (f"Mozilla/5.0 (compatible; portalwatch/{__version__}; "
+              "+government website compliance check)")
+ROBOTSTXT_OBEY = True
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "WARNING"
+TELNETCONSOLE_ENABLED = False
+
+# Politeness: the audit sets these from --concurrency/--delay.
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+RANDOMIZE_DOWNLOAD_DELAY = False
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 15  # the national rule's limit for a page to open
+DNS_TIMEOUT = 10
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = True
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # hard stop; pages are cut much earlier (below)
+DOWNLOAD_WARNSIZE = 0
+HTTPERROR_ALLOW_ALL = True  # the spider judges statuses itself
+
+# Breadth first: columns before deep archives.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
+}
+EXTENSIONS = {
+    "portalwatch.crawler.sizelimit.BodySizeLimit": 100,
+    "portalwatch.crawler.progress.Progress": 200,
+}
+
+# portalwatch's own settings
+PORTALWATCH_MAX_PAGES = 5000
+PORTALWATCH_MAX_PAGE_BYTES = 4 * 1024 * 1024  # a page body is cut here and marked truncated
+PORTALWATCH_PROBE_BYTES = 256 * 1024  # body read when a link check needs to look at the page
+PORTALWATCH_RETRY_BACKOFF = 0.5  # first retry waits this long, doubling each time
+PORTALWATCH_RETRY_BACKOFF_MAX = 10.0
+PORTALWATCH_RETRY_AFTER_MAX = 30.0  # longest Retry-After honoured
+PORTALWATCH_MAX_URL_LENGTH = 512
+PORTALWATCH_MAX_QUERY_VARIANTS = 100  # distinct query strings per path before it is a trap
+PORTALWATCH_MAX_CALENDAR_VARIANTS = 24  # same, when the query looks like a date/calendar
+PORTALWATCH_MAX_DEPTH = 40
+PORTALWATCH_PROGRESS = True
+PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY

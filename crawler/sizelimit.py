@@ -1,0 +1,35 @@
+"""Cut response bodies early: a 50 MB page must not be loaded whole.
+
+Pages are read up to PORTALWATCH_MAX_PAGE_BYTES and then marked truncated; link-check
+GETs read PORTALWATCH_PROBE_BYTES (``meta["pw_body_limit"]``) or only the headers
+(``meta["pw_headers_only"]``). The response arrives with the flag ``download_stopped``.
+"""
+
+from __future__ import annotations
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import StopDownload
+
+
+class BodySizeLimit:
+    def __init__(self, page_limit: int) -> None:
+        self.page_limit = page_limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "BodySizeLimit":
+        ext = cls(crawler.settings.getint("PORTALWATCH_MAX_PAGE_BYTES"))
+        crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
+        return ext
+
+    def headers_received(self, headers, body_length, request: Request, spider: Spider) -> None:
+        if request.meta.get("pw_headers_only"):
+            raise StopDownload(fail=False)
+
+    def bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
+        seen = request.meta.get("pw_bytes", 0) + len(data)
+        request.meta["pw_bytes"] = seen
+        if seen > request.meta.get("pw_body_limit", self.page_limit):
+            request.meta["pw_truncated"] = True
+            raise StopDownload(fail=False)

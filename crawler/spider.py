@@ -1,0 +1,264 @@
+"""The generic portal spider: crawls one site, records every page, checks every link.
+
+It observes and records; it never judges a site (checks do that). For each page it
+stores what the extractors find, schedules the site's other pages (links and list
+pagination, including TRS script-only pages), and hands every other link target
+(attachments, images, external links, pages beyond --max-pages) to a link check:
+HEAD first, GET when HEAD is refused or when the answer needs reading (a soft 404).
+
+All requests carry ``dont_filter=True`` and are deduplicated here instead, because
+Scrapy's duplicate filter silently drops redirects to known URLs, which would lose
+the verdict for every link that redirects to a page already crawled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, AsyncIterator, Iterator
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from portalwatch.crawler import linkcheck
+from portalwatch.crawler.collector import Collector
+from portalwatch.crawler.scope import SiteScope, TrapGuard, url_key
+from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
+from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
+
+HTML_TYPES = ("text/html", "application/xhtml")
+
+
+def is_html(response: Response) -> bool:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if any(t in ctype for t in HTML_TYPES):
+        return True
+    if not ctype:  # undeclared: sniff
+        head = response.body[:512].lstrip().lower()
+        return head.startswith((b"<!doctype html", b"<html")) or b"<head" in head
+    return False
+
+
+def http_charset(response: Response) -> str | None:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    for part in ctype.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, start_url: str, collector: Collector | None = None,
+                 as_of: dt.date | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_url = start_url
+        self.collector = collector or Collector(Snapshot(start_url=start_url))
+        self.as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
+        self.scope = SiteScope(start_url)
+        self.detector = Soft404Detector()
+        self.seen: set[str] = set()
+        self.pages_scheduled = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.max_pages = s.getint("PORTALWATCH_MAX_PAGES")
+        spider.probe_bytes = s.getint("PORTALWATCH_PROBE_BYTES")
+        spider.traps = TrapGuard(s.getint("PORTALWATCH_MAX_URL_LENGTH"),
+                                 s.getint("PORTALWATCH_MAX_QUERY_VARIANTS"),
+                                 s.getint("PORTALWATCH_MAX_CALENDAR_VARIANTS"),
+                                 s.getint("PORTALWATCH_MAX_DEPTH"))
+        spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
+        return spider
+
+    # -- start: learn the site's "not found" answer, then the homepage ----------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        probe = urljoin(self.start_url, f"/portalwatch-{secrets.token_hex(6)}-missing.html")
+        yield scrapy.Request(probe, callback=self.on_baseline, errback=self.on_baseline_error,
+                             dont_filter=True, priority=100,
+                             meta={"dont_obey_robotstxt": True, "dont_retry": True,
+                                   "pw_body_limit": self.probe_bytes,
+                                   "download_timeout": min(self.timeout, 10.0)})
+
+    def on_baseline(self, response: Response) -> Iterator[scrapy.Request]:
+        title, text = page_title_and_text(response.body, http_charset(response)) if is_html(response) else ("", "")
+        self.detector.learn(response.status, response.url, text, response.request.url
+                            if not response.meta.get("redirect_urls") else response.meta["redirect_urls"][0])
+        yield self.home_request()
+
+    def on_baseline_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        yield self.home_request()
+
+    def home_request(self) -> scrapy.Request:
+        self.seen.add(url_key(self.start_url))
+        self.pages_scheduled += 1
+        return self.page_request(self.start_url, depth=0, home=True)
+
+    def page_request(self, url: str, depth: int, home: bool = False, priority: int = 0) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_page_error,
+                              dont_filter=True, priority=priority,
+                              meta={"pw_url": url, "pw_depth": depth, "pw_home": home})
+
+    # -- pages ------------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+        url = response.meta["pw_url"]
+        home = response.meta.get("pw_home", False)
+        if response.status >= 400:
+            verdict = linkcheck.verdict_for_status(response.status)
+            self.record(url, verdict, response.status, f"http_{response.status}", response, "crawl")
+            if home:
+                self.unreachable(f"http_{response.status}", f"HTTP {response.status}", response.status)
+            return
+        if not is_html(response):
+            self.record(url, "ok", response.status, "", response, "crawl")
+            if home:
+                self.unreachable("not_html", "首页不是网页（Content-Type 非 HTML）", response.status)
+            return
+        if home:
+            self.detector.home_url = response.url
+            self.collector.snapshot.home_url = response.url
+        page = self.build_page(response, url, home)
+        self.collector.add_page(page)
+        if page.soft404 and not home:
+            self.record(url, "dead", 200, "soft404", response, "crawl", detail=page.soft404)
+        else:
+            self.record(url, "ok", response.status, "", response, "crawl")
+        depth = response.meta.get("pw_depth", 0)
+        for next_url in page.pagination:
+            yield from self.follow(next_url, Link(next_url), depth, priority=10)
+        for link in page.links:
+            self.collector.add_source(link.url, url)
+            yield from self.follow(link.url, link, depth + 1)
+
+    def build_page(self, response: Response, url: str, home: bool) -> Page:
+        from portalwatch.crawler.extract.encoding import decode_html
+        from portalwatch.crawler.extract.page import extract_page
+
+        text, encoding, note = decode_html(response.body, http_charset(response))
+        depth = response.meta.get("pw_depth", 0)
+        fields = extract_page(text, response.url, as_of=self.as_of, with_nav=home or depth <= 1)
+        page = Page(url=url, final_url=response.url, status=response.status, depth=depth,
+                    encoding=encoding, encoding_note=note,
+                    content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
+                    size=len(response.body), truncated=bool(response.meta.get("pw_truncated")), **fields)
+        if page.truncated:
+            self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
+        needs_text = self.detector.baseline_shingles or page.text_length < 2000
+        visible = page_title_and_text(response.body, http_charset(response))[1] if needs_text else ""
+        page.soft404 = self.detector.classify(url, response.status, response.url, page.title, visible,
+                                              long_page=not needs_text)
+        return page
+
+    def on_page_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request = failure.request
+        url = request.meta["pw_url"]
+        if isinstance(failure.value, IgnoreRequest) and "robots" in str(failure.value).lower():
+            self.collector.add_skip(url, "robots", "robots.txt 不允许抓取，仅检查链接")
+            if request.meta.get("pw_home"):
+                self.unreachable("robots", "robots.txt 不允许抓取首页", None)
+                return
+            yield self.probe_request(url, Link(url), method="HEAD")
+            return
+        reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
+        self.record(url, "dead", None, reason, None, "crawl", detail=detail)
+        if request.meta.get("pw_home"):
+            self.unreachable(reason, detail, None)
+
+    def unreachable(self, reason: str, detail: str, status: int | None) -> None:
+        snap = self.collector.snapshot
+        snap.unreachable = reason
+        snap.unreachable_detail = detail
+        if status is not None:
+            snap.stats["home_status"] = status
+
+    # -- scheduling -------------------------------------------------------------------
+
+    def follow(self, url: str, link: Link, depth: int, priority: int = 0) -> Iterator[scrapy.Request]:
+        key = url_key(url)
+        if key in self.seen:
+            return
+        internal = self.scope.is_internal(url)
+        crawlable = internal and link.kind in ("page", "frame") and not self.scope.is_binary(url)
+        if crawlable:
+            trap = self.traps.check(url, depth)
+            if trap:
+                self.seen.add(key)
+                self.collector.add_skip(url, trap, "疑似无限链接空间，未跟踪")
+                return
+            if self.pages_scheduled < self.max_pages:
+                self.seen.add(key)
+                self.pages_scheduled += 1
+                yield self.page_request(url, depth, priority=priority)
+                return
+            self.collector.snapshot.stats["max_pages_reached"] = 1
+        self.seen.add(key)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return
+        yield self.probe_request(url, link, method="HEAD")
+
+    def probe_request(self, url: str, link: Link, method: str, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(url, method=method, callback=self.on_probe, errback=self.on_probe_error,
+                              dont_filter=True, priority=-1,
+                              meta={"pw_url": url, "pw_kind": link.kind, "dont_obey_robotstxt": True,
+                                    "pw_body_limit": self.probe_bytes, **meta})
+
+    # -- link checks --------------------------------------------------------------------
+
+    def on_probe(self, response: Response) -> Iterator[scrapy.Request]:
+        url = response.meta["pw_url"]
+        method = response.request.method
+        kind = response.meta.get("pw_kind", "page")
+        verdict = linkcheck.verdict_for_status(response.status)
+        if method == "HEAD" and (verdict != "ok" or response.status == 405):
+            # Servers often refuse or mishandle HEAD: confirm with GET before accusing.
+            yield self.probe_request(url, Link(url, kind=kind), method="GET", pw_headers_only=True)
+            return
+        if verdict == "ok" and is_html(response):
+            if method == "HEAD" or response.meta.get("pw_headers_only"):
+                # An attachment or image that answers with a web page, or a page we have
+                # not read: read it before calling it fine.
+                yield self.probe_request(url, Link(url, kind=kind), method="GET")
+                return
+            title, text = page_title_and_text(response.body, http_charset(response))
+            soft = self.detector.classify(url, response.status, response.url, title, text) if \
+                self.scope.is_internal(url) else self.detector.classify_external(title, text)
+            if soft:
+                self.record(url, "dead", response.status, "soft404", response, method, detail=soft)
+                return
+        self.record(url, verdict, response.status, "" if verdict == "ok" else f"http_{response.status}",
+                    response, method)
+
+    def on_probe_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request = failure.request
+        url = request.meta["pw_url"]
+        reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
+        if request.method == "HEAD" and reason in ("connection_lost", "error"):
+            yield self.probe_request(url, Link(url, kind=request.meta.get("pw_kind", "page")), method="GET",
+                                     pw_headers_only=True)
+            return
+        self.record(url, "dead", None, reason, None, request.method, detail=detail)
+
+    def record(self, url: str, verdict: str, status: int | None, reason: str, response: Response | None,
+               method: str, detail: str = "") -> None:
+        attempts = 1 + (response.meta.get("retry_times", 0) if response is not None else 0)
+        self.collector.add_check(LinkCheck(
+            target=url, verdict=verdict, status=status, reason=reason, detail=detail,
+            final_url=response.url if response is not None else "", method=method, attempts=attempts,
+            internal=self.scope.is_internal(url)))
+
+    def closed(self, reason: str) -> None:
+        self.collector.flush()
+        snap = self.collector.snapshot
+        snap.stats["close_reason"] = reason
+        if reason not in ("finished",):
+            snap.complete = False

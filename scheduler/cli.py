@@ -1,0 +1,137 @@
+"""The ``portalwatch`` command line (see ../shared/contract.md for the outside contract).
+
+Exit statuses of ``audit``: 0 audit done (findings or not); 2 bad arguments or unusable
+URL (one-line error, nothing written); 3 site unreachable (the finding is stored);
+1 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from portalwatch import __version__
+
+EXIT_OK, EXIT_INTERRUPTED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("PORTALWATCH_DB") or "portalwatch.db")
+
+
+db_option = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=default_db,
+                         show_default="$PORTALWATCH_DB 或 ./portalwatch.db", help="SQLite 数据库文件")
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+def parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
+    settings: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"应为 KEY=VALUE：{pair}", param_hint="--set")
+        try:
+            settings[key] = json.loads(value)
+        except json.JSONDecodeError:
+            settings[key] = value
+    return settings
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="portalwatch")
+@click.option("-v", "--verbose", count=True, help="输出更多日志（-vv 为调试日志）")
+def main(verbose: int) -> None:
+    """portalwatch：政府网站合规检查与监测工具。"""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("scrapy", "twisted", "py.warnings", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(level, logging.ERROR if verbose == 0 else level))
+
+
+@main.command()
+@click.argument("url")
+@click.option("--profile", default="township", show_default=True,
+              help="必备栏目配置：township、department、county，或配置文件路径")
+@db_option
+@click.option("--max-pages", type=click.IntRange(1), default=5000, show_default=True, help="最多抓取的页面数")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--render", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+              help="何时用无头浏览器渲染页面")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="对同一主机同时发出的最多请求数")
+@click.option("--delay", type=click.FloatRange(0), default=0.25, show_default=True,
+              help="对同一主机两次请求的最短间隔（秒），其上保持自适应限速")
+@click.option("--timeout", type=click.FloatRange(0.1), default=15.0, show_default=True,
+              help="单个请求的超时（秒），国家规定为 15 秒")
+@click.option("--ignore-robots", is_flag=True, help="不遵守 robots.txt（检查公开网站时可用）")
+@click.option("--no-progress", is_flag=True, help="不显示进度")
+@click.option("--set", "raw_settings", multiple=True, metavar="KEY=VALUE",
+              help="高级：覆盖爬虫设置（Scrapy 或 PORTALWATCH_* 设置），可重复")
+def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
+          concurrency: int, delay: float, timeout: float, ignore_robots: bool, no_progress: bool,
+          raw_settings: tuple[str, ...]) -> None:
+    """检查一个网站：抓取、检查、记录并输出结果。"""
+    from portalwatch.reports.summary import print_summary
+    from portalwatch.scheduler.audit import AuditError, AuditOptions, run_audit
+
+    opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
+                        render=render, concurrency=concurrency, delay=delay, timeout=timeout,
+                        ignore_robots=ignore_robots, progress=not no_progress,
+                        settings=parse_settings(raw_settings))
+    try:
+        result = run_audit(opts)
+    except AuditError as exc:
+        fail(str(exc))
+        return
+    except KeyboardInterrupt:
+        fail("审计被中断，已保存的数据保持完整，本次运行标记为未完成。", EXIT_INTERRUPTED)
+        return
+    if result.status == "interrupted":
+        fail(f"审计被中断（运行编号 {result.run_id}），本次运行标记为未完成。", EXIT_INTERRUPTED)
+    if fmt == "json":
+        click.echo(json.dumps(result.document, ensure_ascii=False, indent=2))
+    else:
+        print_summary(result.document)
+    sys.exit(EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
+
+
+@main.command()
+@db_option
+@click.option("--as-of", "as_of", default=None, help="演示网站的日期基准（默认今天）")
+def demo(db: Path, as_of: str | None) -> None:
+    """在本机启动内置的示例乡镇网站并检查它（无需联网）。"""
+    from portalwatch.scheduler.demo import run_demo
+
+    sys.exit(run_demo(parse_as_of(as_of), db, []))
+
+
+@main.command("checks")
+def list_checks() -> None:
+    """列出所有检查项及其说明。"""
+    from portalwatch.checks.registry import enabled_checks
+
+    for check_id, cls in enabled_checks().items():
+        click.echo(f"{check_id}  [{cls.severity}]")
+        for line in cls.doc().splitlines():
+            click.echo(f"    {line.strip()}" if line.strip() else "")
+        click.echo()
