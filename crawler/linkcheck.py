@@ -7,7 +7,8 @@ WAF protecting the site is not a broken link). Everything else that answers is o
 
 from __future__ import annotations
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -33,17 +34,18 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
     """(machine reason, detail) for a request that got no usable answer."""
     exc = failure.value
     detail = f"{type(exc).__name__}: {exc}"[:300]
-    if isinstance(exc, net.DNSLookupError):
+    if isinstance(exc, (net.DNSLookupError, CannotResolveHostError)):
         return "dns", detail
-    if isinstance(exc, net.ConnectionRefusedError):
+    if isinstance(exc, (net.ConnectionRefusedError, DownloadConnectionRefusedError)):
         return "refused", detail
-    if isinstance(exc, (net.TimeoutError, net.TCPTimedOutError)) or "TimeoutError" in type(exc).__name__:
+    if isinstance(exc, (net.TimeoutError, net.TCPTimedOutError, DownloadTimeoutError)):
         return "timeout", detail
     if isinstance(exc, IgnoreRequest) and "redirect" in str(exc):
         chain = list(redirect_urls or []) + [url]
         loop = len(set(chain)) < len(chain)
         return ("redirect_loop" if loop else "too_many_redirects"), " → ".join(chain[:6])
-    if isinstance(exc, (ResponseFailed, ResponseNeverReceived, net.ConnectionLost, net.ConnectionDone)):
+    if isinstance(exc, (ResponseFailed, ResponseNeverReceived, net.ConnectionLost, net.ConnectionDone,
+                        ResponseDataLossError, DownloadFailedError)):
         if "SSL" in detail or "certificate" in detail:
             return "tls", detail
         return "connection_lost", detail

@@ -106,6 +106,7 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
         "PORTALWATCH_MAX_PAGES": opts.max_pages,
         "PORTALWATCH_PROGRESS": opts.progress,
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
+        "LOGSTATS_INTERVAL": 0,
     }
     settings.update(opts.settings)
     return settings
@@ -121,7 +122,8 @@ def crawl_site(opts: AuditOptions, collector: Collector) -> Snapshot:
     settings = Settings()
     settings.setmodule("portalwatch.crawler.settings", priority="project")
     settings.update(scrapy_settings(opts), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
     process.crawl(PortalSpider, start_url=opts.url, collector=collector, as_of=opts.as_of)
     process.start()
     return collector.snapshot

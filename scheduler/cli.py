@@ -62,9 +62,10 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 def main(verbose: int) -> None:
     """portalwatch：政府网站合规检查与监测工具。"""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("scrapy", "twisted", "py.warnings", "asyncio"):
-        logging.getLogger(noisy).setLevel(max(level, logging.ERROR if verbose == 0 else level))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @main.command()

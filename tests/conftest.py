@@ -53,3 +53,42 @@ def realpages() -> Path:
 
 
 __all__ = ["Response", "LocalSite"]
+
+
+# -- running the real command line ------------------------------------------------------
+
+import json as _json  # noqa: E402
+import subprocess  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+FAST = ["--delay", "0", "--concurrency", "8", "--timeout", "2", "--no-progress",
+        "--set", "PORTALWATCH_RETRY_BACKOFF=0.05", "--set", "PORTALWATCH_RETRY_AFTER_MAX=2"]
+RESOLVER = ["--set", "TWISTED_DNS_RESOLVER=portalwatch.crawler.resolver.StaticResolver"]
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def doc(self) -> dict:
+        return _json.loads(self.stdout)
+
+
+def run_cli(*args: str, timeout: float = 240, env: dict | None = None) -> CliResult:
+    """Run ``portalwatch ARGS`` in a subprocess (one reactor per process, as in production)."""
+    proc = subprocess.run([sys.executable, "-m", "portalwatch", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def audit(db_path: Path):
+    """``audit(url, *extra)`` runs ``portalwatch audit URL --format json`` fast and returns CliResult."""
+
+    def run(url: str, *extra: str, as_of: str = "2026-11-20") -> CliResult:
+        return run_cli("audit", url, "--format", "json", "--db", str(db_path), "--as-of", as_of, *FAST, *extra)
+
+    return run
