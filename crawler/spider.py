@@ -125,8 +125,14 @@ class PortalSpider(scrapy.Spider):
                 self.unreachable("not_html", "首页不是网页（Content-Type 非 HTML）", response.status)
             return
         if home:
+            if not self.scope.is_internal(response.url):
+                self.scope = SiteScope(response.url)  # the portal moved to another host
             self.detector.home_url = response.url
             self.collector.snapshot.home_url = response.url
+        elif not self.scope.is_internal(response.url):
+            # an internal link that redirects to another site: it works, but it is not ours to crawl
+            self.record(url, "ok", response.status, "", response, "crawl")
+            return
         page = self.build_page(response, url, home)
         self.collector.add_page(page)
         if page.soft404 and not home:
