@@ -173,7 +173,8 @@ class PortalSpider(scrapy.Spider):
             if request.meta.get("pw_home"):
                 self.unreachable("robots", "robots.txt 不允许抓取首页", None)
                 return
-            yield self.probe_request(url, Link(url), method="HEAD")
+            # robots.txt forbids reading it: check that the link works, do not read the page
+            yield self.probe_request(url, Link(url), method="HEAD", pw_no_body=True)
             return
         reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
         self.record(url, "dead", None, reason, None, "crawl", detail=detail)
@@ -227,9 +228,10 @@ class PortalSpider(scrapy.Spider):
         verdict = linkcheck.verdict_for_status(response.status)
         if method == "HEAD" and (verdict != "ok" or response.status == 405):
             # Servers often refuse or mishandle HEAD: confirm with GET before accusing.
-            yield self.probe_request(url, Link(url, kind=kind), method="GET", pw_headers_only=True)
+            yield self.probe_request(url, Link(url, kind=kind), method="GET", pw_headers_only=True,
+                                     pw_no_body=response.meta.get("pw_no_body", False))
             return
-        if verdict == "ok" and is_html(response):
+        if verdict == "ok" and is_html(response) and not response.meta.get("pw_no_body"):
             if method == "HEAD" or response.meta.get("pw_headers_only"):
                 # An attachment or image that answers with a web page, or a page we have
                 # not read: read it before calling it fine.
