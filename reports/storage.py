@@ -8,6 +8,7 @@ Tables (open the file with ``sqlite-utils`` or Datasette to browse them):
   ``finished`` stays NULL for a run that did not finish.
 - ``pages``: every HTML page a run fetched, with what was extracted.
 - ``links``: every link target a run checked, with its verdict and the pages it is on.
+- ``page_links``: every outgoing reference of every page, with its anchor text.
 - ``skips``: what a run deliberately did not do (too large, robots.txt, URL trap ...).
 - ``findings``: the contract's finding records, one row each, ``evidence`` as JSON text.
 
@@ -58,6 +59,14 @@ def m0001_runs_pages_links_findings(db: sqlite_utils.Database) -> None:
     db["findings"].create_index(["run_id"])
     db["findings"].create_index(["fingerprint"])
     db["skips"].create_index(["run_id"])
+
+
+@migrations()
+def m0002_page_links(db: sqlite_utils.Database) -> None:
+    """Every outgoing reference of every page, with its anchor text: the evidence trail."""
+    db["page_links"].create({"run_id": int, "page": str, "target": str, "text": str, "kind": str, "nav": int},
+                            foreign_keys=[("run_id", "runs", "id")])
+    db["page_links"].create_index(["run_id", "target"])
 
 
 def now_iso() -> str:
@@ -125,9 +134,14 @@ class Store:
             "items": len(p.list_items), "soft404": p.soft404, "rendered": int(p.rendered),
             "render_reason": p.render_reason, "meta": _json(p.meta),
         } for p in pages]
+        links = [{"run_id": run_id, "page": p.url, "target": link.url, "text": link.text, "kind": link.kind,
+                  "nav": int(link.nav)} for p in pages for link in p.links]
         if rows:
             with self.db.conn:
                 self.db["pages"].upsert_all(rows, pk=("run_id", "url"))
+                self.db.execute("delete from page_links where run_id = ? and page in (%s)"
+                                % ",".join("?" * len(rows)), [run_id, *(r["url"] for r in rows)])
+                self.db["page_links"].insert_all(links, batch_size=1000)
             with self.db.conn:
                 self.db.execute("update runs set pages = (select count(*) from pages where run_id = ?)"
                                 " where id = ?", [run_id, run_id])
@@ -172,3 +186,255 @@ class Store:
 
     def runs(self) -> Iterator[dict[str, Any]]:
         return self.db.query("select * from runs order by id")
+
+
+# ======================================================================================
+# Monitoring (issue 4): site registry, finding history, availability probes, job log.
+#
+# - ``sites``: the registry of monitored sites (``emails`` and ``settings`` as JSON text).
+# - ``tracked``: one row per finding fingerprint and site across runs, with its life cycle
+#   ``new`` → ``open`` (seen again) → ``resolved`` (absent from a later complete run) →
+#   ``reopened`` (seen again after that) → ``open`` on the next sighting; ``ignored`` is set
+#   by an inspector and sticks. ``resolved_run``/``resolved_at`` keep the latest resolution.
+#   Rows with ``first_run`` NULL come from the availability probes, not from an audit, and
+#   are opened and resolved only by the probe evaluation.
+# - ``probes``: one homepage availability probe (``ok`` 1, 0, or NULL when a firewall
+#   answered 401/403/412/429 and the visit proves nothing).
+# - ``job_log``: what the monitor did and how it ended (audits, retries, daemon start/stop).
+# Times are local ISO datetimes with offset (``now_iso``); they compare as text on one machine.
+# ======================================================================================
+
+ACTIVE_STATUSES = ("new", "open", "reopened")
+TRACKED_STATUSES = ("new", "open", "resolved", "reopened", "ignored")
+
+
+@migrations()
+def m0002_monitoring(db: sqlite_utils.Database) -> None:
+    db["sites"].create({
+        "name": str, "url": str, "profile": str, "unit": str, "region": str, "contact": str,
+        "emails": str, "enabled": int, "settings": str, "created": str, "updated": str,
+    }, pk="name")
+    db["tracked"].create({
+        "fingerprint": str, "site": str, "check": str, "severity": str, "url": str, "target": str,
+        "column": str, "message": str, "evidence": str, "status": str, "first_seen": str,
+        "last_seen": str, "first_run": int, "last_run": int, "resolved_run": int, "resolved_at": str,
+        "times_seen": int, "ignored_reason": str, "ignored_at": str,
+    }, pk="fingerprint")
+    db["tracked"].create_index(["site", "status"])
+    db["probes"].create({
+        "id": int, "site": str, "url": str, "at": str, "ok": int, "status": int, "error": str,
+        "elapsed": float,
+    }, pk="id")
+    db["probes"].create_index(["site", "at"])
+    db["job_log"].create({
+        "id": int, "at": str, "site": str, "run_id": int, "kind": str, "outcome": str, "detail": str,
+    }, pk="id")
+    db["job_log"].create_index(["site", "at"])
+    db["runs"].create_index(["site_name"])
+
+
+def _site_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "emails": json.loads(row.get("emails") or "[]"),
+            "settings": json.loads(row.get("settings") or "{}"), "enabled": bool(row.get("enabled"))}
+
+
+def _tracked_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "evidence": json.loads(row.get("evidence") or "{}")}
+
+
+class MonitorStore(Store):
+    """The monitoring tables; a ``Store`` with the registry, history, probe and job-log methods."""
+
+    # -- site registry ------------------------------------------------------------------
+
+    def save_sites(self, rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+        """Insert or update sites by name in one transaction: ``{"added", "updated", "unchanged"}``."""
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        fields = ("url", "profile", "unit", "region", "contact", "emails", "enabled", "settings")
+        with self.db.conn:
+            for row in rows:
+                new = {**row, "emails": _json(list(row.get("emails") or [])),
+                       "settings": _json(dict(row.get("settings") or {})),
+                       "enabled": int(bool(row.get("enabled", True)))}
+                found = list(self.db.query("select * from sites where name = ?", [row["name"]]))
+                if not found:
+                    stamp = now_iso()
+                    self.db["sites"].insert({**{f: new.get(f) for f in fields}, "name": row["name"],
+                                             "created": stamp, "updated": stamp})
+                    counts["added"] += 1
+                    continue
+                changes = {f: new.get(f) for f in fields if f in row and new.get(f) != found[0].get(f)}
+                if changes:
+                    self.db["sites"].update(row["name"], {**changes, "updated": now_iso()})
+                    counts["updated"] += 1
+                else:
+                    counts["unchanged"] += 1
+        return counts
+
+    def site(self, name: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from sites where name = ?", [name]))
+        return _site_row(rows[0]) if rows else None
+
+    def sites(self, *, enabled_only: bool = False) -> list[dict[str, Any]]:
+        where = " where enabled = 1" if enabled_only else ""
+        return [_site_row(r) for r in self.db.query(f"select * from sites{where} order by name")]
+
+    def remove_site(self, name: str) -> bool:
+        """Drop a site from the registry; its runs and finding history stay for the record."""
+        with self.db.conn:
+            return self.db.execute("delete from sites where name = ?", [name]).rowcount > 0
+
+    # -- runs of registered sites -------------------------------------------------------
+
+    def site_runs(self, name: str, limit: int = 2) -> list[dict[str, Any]]:
+        """The latest runs of a registered site, newest first."""
+        return list(self.db.query("select * from runs where site_name = ? order by id desc limit ?",
+                                  [name, limit]))
+
+    def run_of_process(self, name: str, pid: int, since: str) -> dict[str, Any] | None:
+        """The run an audit subprocess started (pids are reused, hence ``since``)."""
+        rows = list(self.db.query("select * from runs where site_name = ? and pid = ? and started >= ?"
+                                  " order by id desc limit 1", [name, pid, since]))
+        return rows[0] if rows else None
+
+    # -- finding history ----------------------------------------------------------------
+
+    def update_history(self, run_id: int, site: str | None = None) -> dict[str, int]:
+        """Fold one finished run of a registered site into ``tracked``.
+
+        Every run records what it saw (an unreachable run its ``site_unreachable``); only a
+        ``complete`` run resolves what it did not see. Runs older than a row's last sighting
+        are ignored for that row, so folding the same run twice changes nothing.
+        """
+        run = self.run(run_id)
+        site = site or run.get("site_name")
+        counts = {"new": 0, "open": 0, "reopened": 0, "resolved": 0, "ignored": 0}
+        if not site or run["status"] not in ("complete", "unreachable"):
+            return counts
+        seen_at = run["started"]
+        seen: set[str] = set()
+        with self.db.conn:
+            for f in self.findings_for_run(run_id):
+                fp = f.get("fingerprint")
+                if not fp or fp in seen:
+                    continue
+                seen.add(fp)
+                latest = {"site": site, "check": f["check"], "severity": f["severity"], "url": f["url"],
+                          "target": f["target"], "column": f["column"], "message": f["message"],
+                          "evidence": _json(f["evidence"]), "last_seen": seen_at, "last_run": run_id}
+                old = list(self.db.query("select * from tracked where fingerprint = ?", [fp]))
+                if not old:
+                    self.db["tracked"].insert({**latest, "fingerprint": fp, "status": "new",
+                                               "first_seen": seen_at, "first_run": run_id, "times_seen": 1})
+                    counts["new"] += 1
+                    continue
+                old_row = old[0]
+                if old_row["last_run"] is not None and old_row["last_run"] >= run_id:
+                    continue
+                status = {"ignored": "ignored", "resolved": "reopened"}.get(old_row["status"], "open")
+                counts[status] += 1
+                self.db["tracked"].update(fp, {**latest, "status": status,
+                                               "times_seen": (old_row["times_seen"] or 0) + 1})
+            if run["status"] == "complete":
+                gone = [r["fingerprint"] for r in self.db.query(
+                    "select fingerprint from tracked where site = ? and status in ('new', 'open', 'reopened')"
+                    " and last_run is not null and last_run < ?", [site, run_id]) if r["fingerprint"] not in seen]
+                for fp in gone:
+                    self.db["tracked"].update(fp, {"status": "resolved", "resolved_run": run_id,
+                                                   "resolved_at": seen_at})
+                counts["resolved"] = len(gone)
+        return counts
+
+    def tracked_findings(self, site: str, statuses: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        wanted = list(statuses or TRACKED_STATUSES)
+        marks = ", ".join("?" for _ in wanted)
+        return [_tracked_row(r) for r in self.db.query(
+            f"select * from tracked where site = ? and status in ({marks})"
+            " order by case status when 'reopened' then 0 when 'new' then 1 when 'open' then 2"
+            " when 'resolved' then 3 else 4 end, \"check\", url, target", [site, *wanted])]
+
+    def tracked(self, ident: str) -> dict[str, Any] | None:
+        """A tracked finding by fingerprint, or by the numeric ``findings.id`` of any of its sightings."""
+        rows = list(self.db.query("select * from tracked where fingerprint = ?", [ident]))
+        if not rows and ident.isdigit():
+            rows = list(self.db.query("select t.* from tracked t join findings f on f.fingerprint = t.fingerprint"
+                                      " where f.id = ?", [int(ident)]))
+        return _tracked_row(rows[0]) if rows else None
+
+    def ignore_finding(self, fingerprint: str, reason: str) -> None:
+        with self.db.conn:
+            self.db["tracked"].update(fingerprint, {"status": "ignored", "ignored_reason": reason,
+                                                    "ignored_at": now_iso()})
+
+    def track_external(self, site: str, fingerprint: str, finding: dict[str, Any] | None, at: str) -> str | None:
+        """Open, refresh or (``finding`` None) resolve a finding that no audit run produces.
+
+        Used by the availability probes. Returns the new status, or None when nothing changed.
+        """
+        old = list(self.db.query("select * from tracked where fingerprint = ?", [fingerprint]))
+        with self.db.conn:
+            if finding is None:
+                if old and old[0]["status"] in ACTIVE_STATUSES:
+                    self.db["tracked"].update(fingerprint, {"status": "resolved", "resolved_at": at})
+                    return "resolved"
+                return None
+            latest = {k: finding.get(k) for k in ("check", "severity", "url", "target", "column", "message")}
+            latest |= {"site": site, "evidence": _json(finding.get("evidence") or {}), "last_seen": at}
+            if not old:
+                self.db["tracked"].insert({**latest, "fingerprint": fingerprint, "status": "new",
+                                           "first_seen": at, "times_seen": 1})
+                return "new"
+            status = old[0]["status"]
+            if status == "resolved":
+                status = "reopened"
+            self.db["tracked"].update(fingerprint, {**latest, "status": status,
+                                                    "times_seen": (old[0]["times_seen"] or 0) + 1})
+            return status
+
+    def open_counts(self, site: str) -> dict[str, int]:
+        """Active (new, open, reopened) tracked findings of a site by check."""
+        return {r["check"]: r["n"] for r in self.db.query(
+            "select \"check\", count(*) as n from tracked where site = ? and status in ('new', 'open', 'reopened')"
+            " group by \"check\" order by \"check\"", [site])}
+
+    def run_changes(self, site: str, run_id: int) -> dict[str, int]:
+        """What a run changed in the history: findings first seen, resolved, and reopened by it."""
+        row = self.db.execute(
+            "select sum(first_run = :r), sum(resolved_run = :r and status = 'resolved'),"
+            " sum(status = 'reopened' and last_run = :r) from tracked where site = :s",
+            {"r": run_id, "s": site}).fetchone()
+        return {"new": row[0] or 0, "resolved": row[1] or 0, "reopened": row[2] or 0}
+
+    # -- availability probes ------------------------------------------------------------
+
+    def add_probes(self, rows: Iterable[dict[str, Any]]) -> None:
+        with self.db.conn:
+            self.db["probes"].insert_all(rows, pk="id")
+
+    def probe_counts(self, site: str, since: str) -> dict[str, int]:
+        """Probes of a site since a time: ``total`` conclusive ones, ``failed``, ``blocked`` (firewall)."""
+        row = self.db.execute(
+            "select sum(ok is not null), sum(ok = 0), sum(ok is null), max(at) from probes"
+            " where site = ? and at >= ?", [site, since]).fetchone()
+        return {"total": row[0] or 0, "failed": row[1] or 0, "blocked": row[2] or 0, "last": row[3]}
+
+    def prune_probes(self, before: str) -> int:
+        with self.db.conn:
+            return self.db.execute("delete from probes where at < ?", [before]).rowcount
+
+    # -- job log ------------------------------------------------------------------------
+
+    def log_job(self, kind: str, outcome: str, *, site: str | None = None, run_id: int | None = None,
+                detail: str | None = None) -> None:
+        with self.db.conn:
+            self.db["job_log"].insert({"at": now_iso(), "site": site, "run_id": run_id, "kind": kind,
+                                       "outcome": outcome, "detail": detail})
+
+    def job_log(self, *, site: str | None = None, kind: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        where, args = [], []
+        for col, val in (("site", site), ("kind", kind)):
+            if val is not None:
+                where.append(f"{col} = ?")
+                args.append(val)
+        sql = "select * from job_log" + (" where " + " and ".join(where) if where else "")
+        return list(self.db.query(sql + " order by id desc limit ?", [*args, limit]))

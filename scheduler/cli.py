@@ -88,9 +88,10 @@ def main(verbose: int) -> None:
 @click.option("--no-progress", is_flag=True, help="不显示进度")
 @click.option("--set", "raw_settings", multiple=True, metavar="KEY=VALUE",
               help="高级：覆盖爬虫设置（Scrapy 或 PORTALWATCH_* 设置），可重复")
+@click.option("--site-name", default=None, hidden=True, help="已登记网站的名称（由监测程序传入）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
           concurrency: int, delay: float, timeout: float, ignore_robots: bool, no_progress: bool,
-          raw_settings: tuple[str, ...]) -> None:
+          raw_settings: tuple[str, ...], site_name: str | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
     from portalwatch.scheduler.audit import AuditError, AuditOptions, run_audit
@@ -98,7 +99,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
                         ignore_robots=ignore_robots, progress=not no_progress,
-                        settings=parse_settings(raw_settings))
+                        settings=parse_settings(raw_settings), site_name=site_name)
     try:
         result = run_audit(opts)
     except AuditError as exc:
@@ -136,3 +137,6 @@ def list_checks() -> None:
         for line in cls.doc().splitlines():
             click.echo(f"    {line.strip()}" if line.strip() else "")
         click.echo()
+
+
+from portalwatch.scheduler.monitor_cli import register as _register_monitor; _register_monitor(main)  # noqa: E402,E702

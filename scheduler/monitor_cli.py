@@ -1,0 +1,285 @@
+"""Monitoring commands: ``sites``, ``run``, ``status``, ``findings``, ``ignore``, ``schedule``.
+
+Registered onto the ``portalwatch`` group by ``register(main)`` (one line at the end of
+``cli.py``). Exit statuses: 0 done; 1 some audits did not complete, or some registry rows
+were rejected (the good ones are imported); 2 bad arguments (unknown site, unusable file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, db_option, fail, parse_as_of
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+AUDIT_ARGS = click.option("--audit-args", default=None, hidden=True, envvar="PORTALWATCH_AUDIT_ARGS",
+                          help="传给每次 portalwatch audit 的附加参数（测试与调优用）")
+TIME_LIMIT = click.option("--time-limit", type=click.FloatRange(1), default=None,
+                          help="单个网站检查的最长时间（秒），超时终止并记为中断 [默认 14400]")
+
+
+def _store(db: Path):
+    from portalwatch.reports.storage import MonitorStore
+
+    return MonitorStore(db)
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+# -- sites ------------------------------------------------------------------------------
+
+@click.group("sites")
+def sites() -> None:
+    """管理监测网站登记（添加、导入、列出、删除）。"""
+
+
+@sites.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("--profile", default=None, help="必备栏目配置：township、department、county 或配置文件 [默认 township]")
+@click.option("--unit", default=None, help="主办单位")
+@click.option("--region", default=None, help="所属地区")
+@click.option("--contact", default=None, help="网站负责人姓名")
+@click.option("--email", "emails", multiple=True, help="联系邮箱（最多 3 个，可重复）")
+@click.option("--enable/--disable", "enabled", default=None, help="启用或停用监测 [新网站默认启用]")
+@click.option("--max-pages", type=int, default=None, help="最多抓取的页面数")
+@click.option("--render", type=click.Choice(["auto", "never", "always"]), default=None, help="渲染方式")
+@click.option("--concurrency", type=int, default=None, help="对该网站同时发出的最多请求数")
+@click.option("--delay", type=float, default=None, help="两次请求的最短间隔（秒）")
+@click.option("--schedule", default=None, help="该网站的检查计划（cron：分 时 日 月 周），默认全局计划")
+@click.option("--time-limit", type=int, default=None, help="该网站单次检查的最长时间（秒）")
+@db_option
+def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: bool | None, **opts: object) -> None:
+    """登记一个网站；名称已存在时更新其信息（只改动给出的项）。"""
+    from portalwatch.scheduler.registry import SETTING_FIELDS, SiteError, validate_site
+
+    store = _store(db)
+    old = store.site(name) or {}
+    given = {k: v for k, v in opts.items() if v is not None}
+    settings = {**(old.get("settings") or {}), **{k: v for k, v in given.items() if k in SETTING_FIELDS}}
+    raw = {**{k: old.get(k) for k in ("profile", "unit", "region", "contact")},
+           **{k: v for k, v in given.items() if k not in SETTING_FIELDS}, **settings,
+           "name": name, "url": url, "emails": list(emails) if emails else old.get("emails"),
+           "enabled": old.get("enabled", True) if enabled is None else enabled}
+    try:
+        site = validate_site(raw)
+    except SiteError as exc:
+        fail(str(exc))
+        return
+    counts = store.save_sites([site])
+    click.echo(("已登记" if counts["added"] else "已更新" if counts["updated"] else "未变化") +
+               f"：{site['name']}  {site['url']}")
+
+
+@sites.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+def sites_import(file: Path, db: Path) -> None:
+    """从 CSV 或 YAML 文件批量登记网站（字段 name,url,profile,unit,emails，可选 region,contact,enabled）。
+
+    逐行校验：有错误的行按行号报告，其余行照常导入；重复导入只更新，不会重复登记。
+    """
+    from portalwatch.scheduler.registry import SiteError, read_registry
+
+    try:
+        report = read_registry(file)
+    except SiteError as exc:
+        fail(str(exc))
+        return
+    counts = _store(db).save_sites(report.rows)
+    for line, reason in report.errors:
+        click.echo(f"第 {line} 行：{reason}", err=True)
+    click.echo(f"导入完成：新增 {counts['added']} 个，更新 {counts['updated']} 个，未变化 {counts['unchanged']} 个，"
+               f"出错 {len(report.errors)} 行。")
+    sys.exit(EXIT_INTERRUPTED if report.errors else EXIT_OK)
+
+
+@sites.command("list")
+@FORMAT
+@db_option
+def sites_list(fmt: str, db: Path) -> None:
+    """列出已登记的网站。"""
+    from portalwatch.reports.overview import print_sites
+
+    rows = _store(db).sites()
+    _echo_json(rows) if fmt == "json" else print_sites(rows)
+
+
+@sites.command("remove")
+@click.argument("name")
+@db_option
+def sites_remove(name: str, db: Path) -> None:
+    """删除一个网站的登记（其检查记录和问题历史保留）。"""
+    if not _store(db).remove_site(name):
+        fail(f"没有名为“{name}”的登记网站")
+    click.echo(f"已删除登记：{name}（历史记录保留）")
+
+
+# -- run, status, findings, ignore ------------------------------------------------------
+
+@click.command("run")
+@click.option("--site", "names", multiple=True, help="要检查的登记网站名称（可重复）")
+@click.option("--all", "all_sites", is_flag=True, help="检查所有启用的登记网站")
+@click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="同时检查的网站数 [默认 CPU 核数]")
+@TIME_LIMIT
+@AUDIT_ARGS
+@FORMAT
+@db_option
+def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: int | None, time_limit: float | None,
+            audit_args: str | None, fmt: str, db: Path) -> None:
+    """立即检查登记网站（并行、前台运行），并更新问题历史；全部完成时退出码为 0。"""
+    from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_sites, default_jobs
+
+    if bool(names) == all_sites:
+        fail("请指定 --site NAME 或 --all（二者选一）")
+    store = _store(db)
+    chosen = store.sites(enabled_only=True) if all_sites else []
+    for name in names:
+        site = store.site(name)
+        if site is None:
+            fail(f"没有名为“{name}”的登记网站")
+        chosen.append(site)
+    store.close()
+    if not chosen:
+        fail("没有启用的登记网站可检查")
+    cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
+                    time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
+    jobs = jobs or default_jobs()
+    click.echo(f"开始检查 {len(chosen)} 个网站，同时 {min(jobs, len(chosen))} 个……", err=True)
+
+    def progress(o) -> None:
+        click.echo(f"  {o.site}：{_outcome_text(o)}（{o.elapsed:g} 秒）", err=True)
+
+    try:
+        outcomes = audit_sites(chosen, cfg, jobs, on_done=progress)
+    except KeyboardInterrupt:
+        fail("检查被中断，正在运行的检查已标记为未完成。", EXIT_INTERRUPTED)
+        return
+    bad = [o for o in outcomes if not o.completed]
+    if fmt == "json":
+        _echo_json([o.to_dict() for o in outcomes])
+    else:
+        click.echo(f"检查结束：{len(outcomes) - len(bad)} 个完成，{len(bad)} 个未完成。")
+    for o in bad:
+        click.echo(f"未完成：{o.site}（{_outcome_text(o)}）{o.detail}", err=True)
+    sys.exit(EXIT_INTERRUPTED if bad else EXIT_OK)
+
+
+def _outcome_text(o) -> str:
+    from portalwatch.reports.overview import RUN_STATUS_NAMES
+
+    text = RUN_STATUS_NAMES.get(o.status, o.status)
+    if o.run_id:
+        text += f"，运行编号 {o.run_id}"
+    if o.changes and o.completed:
+        c = o.changes
+        text += f"，新增 {c['new']}，整改 {c['resolved']}，重现 {c['reopened']}"
+    return text
+
+
+@click.command("status")
+@FORMAT
+@db_option
+def status_cmd(fmt: str, db: Path) -> None:
+    """所有登记网站的概况：最近检查、结论、得分、未整改问题、较上次变化、可用性。"""
+    from portalwatch.reports.overview import print_overview, site_overview
+
+    rows = site_overview(_store(db))
+    _echo_json(rows) if fmt == "json" else print_overview(rows)
+
+
+@click.command("findings")
+@click.argument("name")
+@click.option("--status", "statuses", default=None, help="只列出这些状态（逗号分隔）：new,open,resolved,reopened,ignored")
+@FORMAT
+@db_option
+def findings_cmd(name: str, statuses: str | None, fmt: str, db: Path) -> None:
+    """列出一个登记网站的问题及其状态、首次和最近发现时间。"""
+    from portalwatch.reports.overview import findings_json, print_findings
+    from portalwatch.reports.storage import TRACKED_STATUSES
+
+    wanted = [s.strip() for s in (statuses or "").split(",") if s.strip()] or None
+    unknown = [s for s in wanted or [] if s not in TRACKED_STATUSES]
+    if unknown:
+        fail(f"未知的状态：{','.join(unknown)}（可选 {','.join(TRACKED_STATUSES)}）")
+    store = _store(db)
+    if store.site(name) is None and not store.tracked_findings(name):
+        fail(f"没有名为“{name}”的登记网站")
+    rows = store.tracked_findings(name, wanted)
+    _echo_json(findings_json(rows)) if fmt == "json" else print_findings(name, rows)
+
+
+@click.command("ignore")
+@click.argument("finding_id")
+@click.option("--reason", required=True, help="忽略原因（误报或已接受）")
+@db_option
+def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
+    """将一个问题标记为已忽略（误报或可接受），以后的检查中保持忽略。"""
+    if not reason.strip():
+        fail("请填写忽略原因")
+    store = _store(db)
+    row = store.tracked(finding_id.strip())
+    if row is None:
+        fail(f"找不到编号为 {finding_id} 的已登记网站问题")
+        return
+    store.ignore_finding(row["fingerprint"], reason.strip())
+    click.echo(f"已忽略：{row['site']} {row['message']}（编号 {row['fingerprint']}）")
+
+
+# -- the daemon -------------------------------------------------------------------------
+
+@click.command("schedule")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="同时检查的网站数 [默认 CPU 核数]")
+@click.option("--cron", default=None, envvar="PORTALWATCH_SCHEDULE",
+              help="全局检查计划（cron：分 时 日 月 周；6 段时首段为秒）[默认 0 1 * * *，即每天 01:00]")
+@TIME_LIMIT
+@click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True, help="未完成的检查当晚重试次数")
+@click.option("--retry-delay", type=click.FloatRange(1), default=1800, show_default=True, help="重试间隔（秒）")
+@click.option("--misfire-grace", type=click.FloatRange(1), default=6 * 3600, show_default=True,
+              help="停机错过的检查在重启后多久内补做（秒）")
+@click.option("--probe-interval", type=click.FloatRange(1), default=3600, show_default=True,
+              help="可用性监测间隔（秒），默认每站每天 24 次")
+@click.option("--as-of", "as_of", default=None, hidden=True)
+@AUDIT_ARGS
+@db_option
+def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, retries: int, retry_delay: float,
+                 misfire_grace: float, probe_interval: float, as_of: str | None, audit_args: str | None,
+                 db: Path) -> None:
+    """常驻监测进程：每晚按计划检查所有启用的网站，并定时监测首页可用性（SIGTERM 安全退出）。"""
+    from portalwatch.scheduler.daemon import DEFAULT_CRON, DaemonConfig, parse_cron, serve
+    from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, default_jobs
+
+    try:
+        parse_cron(cron or DEFAULT_CRON)
+    except ValueError as exc:
+        fail(str(exc))
+    cfg = DaemonConfig(db=db, jobs=jobs or default_jobs(), cron=cron or DEFAULT_CRON,
+                       time_limit=time_limit or DEFAULT_TIME_LIMIT, retries=retries, retry_delay=retry_delay,
+                       misfire_grace=misfire_grace, probe_interval=probe_interval,
+                       as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""))
+    click.echo(f"监测进程已启动（{dt.datetime.now():%Y-%m-%d %H:%M}），计划：{cfg.cron}，同时检查 {cfg.jobs} 个网站。"
+               "按 Ctrl-C 或发送 SIGTERM 退出。", err=True)
+    try:
+        code = serve(cfg)
+    except RuntimeError as exc:
+        fail(str(exc))
+        return
+    click.echo("监测进程已退出。", err=True)
+    sys.exit(code)
+
+
+def register(main: click.Group) -> None:
+    for command in (sites, run_cmd, status_cmd, findings_cmd, ignore_cmd, schedule_cmd):
+        main.add_command(command)
+
+
+__all__ = ["register", "EXIT_USAGE"]
