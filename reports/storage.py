@@ -62,7 +62,7 @@ def m0001_runs_pages_links_findings(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m0002_page_links(db: sqlite_utils.Database) -> None:
+def m0001a_page_links(db: sqlite_utils.Database) -> None:
     """Every outgoing reference of every page, with its anchor text: the evidence trail."""
     db["page_links"].create({"run_id": int, "page": str, "target": str, "text": str, "kind": str, "nav": int},
                             foreign_keys=[("run_id", "runs", "id")])
