@@ -1,0 +1,89 @@
+"""Finding history across real runs of a registered site: new, resolved, reopened, ignored,
+and runs that did not complete (site down, stopped halfway) resolving nothing."""
+
+from __future__ import annotations
+
+import json
+
+from monitor_helpers import AUDIT_ARGS, page, pw, query, slow_portal
+from httpserver import Response
+
+AS_OF = "2026-11-20"
+
+
+def run(db, *extra: str):
+    return pw(db, "run", "--site", "甲镇", "--as-of", AS_OF, "--audit-args", AUDIT_ARGS, *extra)
+
+
+def dead_links(db) -> dict[str, dict]:
+    rows = json.loads(pw(db, "findings", "甲镇", "--format", "json").stdout)
+    return {r["target"].rsplit("/", 1)[-1]: r for r in rows if r["check"] == "dead_link"}
+
+
+def test_fixed_resolved_broken_again_reopened_ignored_stays_and_incomplete_runs_resolve_nothing(serve, db_path):
+    links = {"/x.html": "通知公告", "/y.html": "旧链接", "/ok.html": "工作动态"}
+    site = serve(routes={"/": page("甲镇人民政府", links), "/ok.html": page("工作动态")})
+    assert pw(db_path, "sites", "add", "甲镇", site.url, "--unit", "甲镇人民政府").code == 0
+
+    first = run(db_path)
+    assert first.code == 0, first.stderr
+    found = dead_links(db_path)
+    assert {k: v["status"] for k, v in found.items()} == {"x.html": "new", "y.html": "new"}
+    assert found["x.html"]["first_seen"] == found["x.html"]["last_seen"]
+
+    # ignore y by the numeric id of its row in `findings` (the id an audit report shows)
+    (finding_id,) = query(db_path, "select id from findings where target like '%/y.html'")[0]
+    ignored = pw(db_path, "ignore", str(finding_id), "--reason", "外部系统链接，已接受")
+    assert ignored.code == 0 and "已忽略" in ignored.stdout
+
+    site.routes["/x.html"] = page("通知公告")  # the office fixes x
+    assert run(db_path).code == 0
+    found = dead_links(db_path)
+    assert found["x.html"]["status"] == "resolved" and found["x.html"]["resolved_run"] == 2
+    assert found["y.html"]["status"] == "ignored" and found["y.html"]["last_run"] == 2
+    assert found["y.html"]["ignored_reason"] == "外部系统链接，已接受" and found["y.html"]["times_seen"] == 2
+
+    del site.routes["/x.html"]  # broken again
+    assert run(db_path).code == 0
+    found = dead_links(db_path)
+    assert found["x.html"]["status"] == "reopened" and found["x.html"]["first_run"] == 1
+    assert found["x.html"]["last_run"] == 3 and found["y.html"]["status"] == "ignored"
+    listed = pw(db_path, "findings", "甲镇", "--status", "reopened")
+    assert "重新出现" in listed.stdout and "x.html" in listed.stdout and "y.html" not in listed.stdout
+
+    # the site is down: the run records site_unreachable and resolves nothing
+    site.routes["/"] = Response("服务器错误", status=500)
+    down = run(db_path)
+    assert down.code == 0, down.stderr  # the audit itself worked
+    found = dead_links(db_path)
+    assert found["x.html"]["status"] == "reopened" and found["y.html"]["status"] == "ignored"
+    rows = json.loads(pw(db_path, "findings", "甲镇", "--format", "json").stdout)
+    assert [r["status"] for r in rows if r["check"] == "site_unreachable"] == ["new"]
+
+    # x fixed, but the run is stopped by its time limit: nothing may be resolved
+    site.routes.update(slow_portal(pages=60, delay=0.5, extra={"/x.html": "通知公告", "/y.html": "旧链接"}))
+    site.routes["/x.html"] = page("通知公告")
+    stopped = run(db_path, "--time-limit", "5")
+    assert stopped.code == 1 and "未完成" in stopped.stderr
+    assert query(db_path, "select status from runs order by id desc limit 1") == [("interrupted",)]
+    found = dead_links(db_path)
+    assert found["x.html"]["status"] == "reopened" and found["y.html"]["status"] == "ignored"
+    assert query(db_path, "select outcome from job_log where kind = 'audit' order by id") == \
+        [("complete",)] * 3 + [("unreachable",), ("timeout",)]
+
+    status = json.loads(pw(db_path, "status", "--format", "json").stdout)
+    (row,) = status
+    assert row["name"] == "甲镇" and row["last_run"]["status"] == "interrupted"
+    assert row["open"]["dead_link"] == 1 and row["open"]["site_unreachable"] == 1
+    text = pw(db_path, "status").stdout
+    assert "甲镇" in text and "失效链接 1" in text and "中断" in text
+
+
+def test_run_rejects_bad_input(db_path):
+    assert pw(db_path, "run").code == 2
+    result = pw(db_path, "run", "--site", "不存在")
+    assert result.code == 2 and "没有名为" in result.stderr
+    assert pw(db_path, "run", "--all").code == 2  # nothing registered
+    assert pw(db_path, "ignore", "123", "--reason", "x").code == 2
+    assert pw(db_path, "findings", "不存在").code == 2
+    assert pw(db_path, "findings", "x", "--status", "gone").code == 2
