@@ -58,3 +58,4 @@ PORTALWATCH_MAX_CALENDAR_VARIANTS = 24  # same, when the query looks like a date
 PORTALWATCH_MAX_DEPTH = 40
 PORTALWATCH_PROGRESS = True
 PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY
+PORTALWATCH_ANALYSIS_WORKERS = "auto"  # processes parsing pages beside the crawl; "auto" = 1 on 2+ cores, 0 = inline

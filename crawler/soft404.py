@@ -52,7 +52,14 @@ def page_title_and_text(body: bytes, charset: str | None) -> tuple[str, str]:
     """Title and visible text of an HTML body (scripts and styles removed); never raises."""
     from portalwatch.crawler.extract.encoding import decode_html
 
-    html, _, _ = decode_html(body, charset)
+    return title_and_text(decode_html(body, charset)[0])
+
+
+def visible_text(html: str) -> str:
+    return title_and_text(html)[1]
+
+
+def title_and_text(html: str) -> tuple[str, str]:
     try:
         doc = lxml.html.document_fromstring(html or "<html></html>")
     except (ValueError, lxml.etree.ParserError):

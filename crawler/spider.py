@@ -25,6 +25,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from portalwatch.crawler import linkcheck
+from portalwatch.crawler.analysis import Analyser, default_workers
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.scope import SiteScope, TrapGuard, url_key
 from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
@@ -77,6 +78,8 @@ class PortalSpider(scrapy.Spider):
                                  s.getint("PORTALWATCH_MAX_CALENDAR_VARIANTS"),
                                  s.getint("PORTALWATCH_MAX_DEPTH"))
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
+        workers = s.get("PORTALWATCH_ANALYSIS_WORKERS")
+        spider.analyser = Analyser(default_workers() if workers in (None, "", "auto") else int(workers))
         return spider
 
     # -- start: learn the site's "not found" answer, then the homepage ----------------
@@ -110,7 +113,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- pages ------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         url = response.meta["pw_url"]
         home = response.meta.get("pw_home", False)
         if response.status >= 400:
@@ -133,7 +136,7 @@ class PortalSpider(scrapy.Spider):
             # an internal link that redirects to another site: it works, but it is not ours to crawl
             self.record(url, "ok", response.status, "", response, "crawl")
             return
-        page = self.build_page(response, url, home)
+        page = await self.build_page(response, url, home)
         self.collector.add_page(page)
         if page.soft404 and not home:
             self.record(url, "dead", 200, "soft404", response, "crawl", detail=page.soft404)
@@ -141,28 +144,26 @@ class PortalSpider(scrapy.Spider):
             self.record(url, "ok", response.status, "", response, "crawl")
         depth = response.meta.get("pw_depth", 0)
         for next_url in page.pagination:
-            yield from self.follow(next_url, Link(next_url), depth, priority=10)
+            for request in self.follow(next_url, Link(next_url), depth, priority=10):
+                yield request
         for link in page.links:
             self.collector.add_source(link.url, url)
-            yield from self.follow(link.url, link, depth + 1)
+            for request in self.follow(link.url, link, depth + 1):
+                yield request
 
-    def build_page(self, response: Response, url: str, home: bool) -> Page:
-        from portalwatch.crawler.extract.encoding import decode_html
-        from portalwatch.crawler.extract.page import extract_page
-
-        text, encoding, note = decode_html(response.body, http_charset(response))
+    async def build_page(self, response: Response, url: str, home: bool) -> Page:
         depth = response.meta.get("pw_depth", 0)
-        fields = extract_page(text, response.url, as_of=self.as_of, with_nav=home or depth <= 1)
+        result = await self.analyser.analyse(response.body, http_charset(response), response.url, self.as_of,
+                                             home or depth <= 1, bool(self.detector.baseline_shingles))
         page = Page(url=url, final_url=response.url, status=response.status, depth=depth,
-                    encoding=encoding, encoding_note=note,
+                    encoding=result["encoding"], encoding_note=result["note"],
                     content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
-                    size=len(response.body), truncated=bool(response.meta.get("pw_truncated")), **fields)
+                    size=len(response.body), truncated=bool(response.meta.get("pw_truncated")),
+                    **result["fields"])
         if page.truncated:
             self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
-        needs_text = self.detector.baseline_shingles or page.text_length < 2000
-        visible = page_title_and_text(response.body, http_charset(response))[1] if needs_text else ""
-        page.soft404 = self.detector.classify(url, response.status, response.url, page.title, visible,
-                                              long_page=not needs_text)
+        page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
+                                              long_page=result["long"])
         return page
 
     def on_page_error(self, failure: Failure) -> Iterator[scrapy.Request]:
@@ -265,6 +266,7 @@ class PortalSpider(scrapy.Spider):
             internal=self.scope.is_internal(url)))
 
     def closed(self, reason: str) -> None:
+        self.analyser.close()
         self.collector.flush()
         snap = self.collector.snapshot
         snap.stats["close_reason"] = reason
