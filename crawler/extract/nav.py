@@ -1,0 +1,300 @@
+"""The site's column navigation (栏目导航) as a tree.
+
+``missing_column`` asks whether a required column is reachable from the homepage, and
+required columns often sit one level down (政务公开 > 政府信息公开 > 政策解读), so the tree
+keeps the nesting the markup gives: ``ul > li > a + ul``, ``dl > dt + dd``, a top menu
+whose drop-down panels sit in a separate ``.submenu`` block (one panel per item), and
+``ul > li.first`` group headers. Several blocks (top menu, drawer, side menu, footer site
+map) are merged into one list of roots by name. Utility links (首页, 无障碍, 登录, EN...)
+are dropped from the tree; in-page and external link farms (友情链接) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..snapshot import NavNode
+from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, site_key, text_of
+from .layout import SUB_NAV_TOKEN, NAV_TOKEN, Layout, find_layout, tokens
+
+MAX_NODES = 3000
+_DROP = {
+    "首页", "网站首页", "返回首页", "回到首页", "主页", "本站首页", "english", "en", "英文版", "登录", "登陆", "注册",
+    "退出", "注销", "用户中心", "个人中心", "繁体", "繁體", "简体", "繁体版", "繁體版", "简体版", "关怀版", "长者模式",
+    "退出长者模式", "适老版", "移动版", "手机版", "更多", "更多栏目", "更多>>", "更多>", "more", "网站地图", "设为首页",
+    "加入收藏", "收藏本站", "邮箱", "搜索", "高级搜索", "微博", "微信",
+}
+_DROP_PART = re.compile(r"无障碍|切換|切换|english|^你好", re.I)
+_ARTICLE_URL = re.compile(
+    r"t\d{8}_\d+|/\d{6}/|/art/\d{4}/|art_\d+_\d+|content_\d+|/[0-9a-f]{32}\.|/\d{4}-\d{2}/\d{2}/|\d{6,}\.s?html?$", re.I
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
+
+
+@dataclass
+class NavBlock:
+    element: etree._Element
+    weak: bool = False  # recognised by shape (a column link list), not by its name
+    external: bool = False  # mostly links to other sites: flagged as nav, left out of the tree
+    sub: bool = False  # a drop-down panel set (``.submenu``)
+
+
+def _is_sub(el: etree._Element) -> bool:
+    nav_tokens = [t for t in tokens(el) if NAV_TOKEN.search(t)]
+    return bool(nav_tokens) and all(SUB_NAV_TOKEN.search(t) for t in nav_tokens)
+
+
+def _mostly_external(anchors: list[etree._Element], base_url: str) -> bool:
+    home = site_key(base_url)
+    urls = [resolve_url(base_url, a.get("href")) for a in anchors]
+    urls = [u for u in urls if u]
+    return bool(urls) and sum(site_key(u) != home for u in urls) > len(urls) / 2
+
+
+def _weak_blocks(root: etree._Element, base_url: str, taken: set) -> list[NavBlock]:
+    """Column link lists without a telling class name (``ul.sx-uls``, ``table.gl_left``)."""
+    found: list[NavBlock] = []
+    for el in root.iter("ul", "ol", "table"):
+        if el in taken:
+            continue
+        anchors = [a for a in el.iter("a") if a.get("href")]
+        if not 4 <= len(anchors) <= 60:
+            continue
+        names = [anchor_name(a) for a in anchors]
+        if sum(2 <= len(n) <= 16 for n in names) < 0.8 * len(names):
+            continue
+        urls = [resolve_url(base_url, a.get("href")) for a in anchors]
+        if sum(bool(u) and not _ARTICLE_URL.search(u) for u in urls) < 0.8 * len(urls):
+            continue
+        text = fold(text_of(el))
+        if _DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
+            continue
+        if _mostly_external(anchors, base_url):
+            continue
+        found.append(NavBlock(el, weak=True))
+        taken.update(el.iter())
+    return found
+
+
+def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None = None) -> list[NavBlock]:
+    """Navigation blocks in document order; also records them in ``layout.nav``."""
+    layout = layout or find_layout(root)
+    crumbs = layout.members("breadcrumb")
+    candidates = []
+    for el in layout.nav_candidates:
+        if el in crumbs:
+            continue
+        anchors = [a for a in el.iter("a") if a.get("href") is not None]
+        if not anchors or len(anchors) > 300 or len(list(islice(_DATEISH.finditer(text_of(el)), 3))) >= 3:
+            continue
+        candidates.append((el, set(el.iter()), anchors))
+    kept = []
+    for el, members, anchors in candidates:
+        inner = [o for o, _, _ in candidates if o is not el and o in members]
+        if any(not _is_sub(o) for o in inner):
+            continue  # a wrapper around real menus: use the menus themselves
+        kept.append((el, members, anchors))
+    blocks: list[NavBlock] = []
+    taken: set = set()
+    for el, members, anchors in kept:
+        if el in taken:
+            continue  # a drop-down panel inside a kept menu
+        blocks.append(NavBlock(el, external=_mostly_external(anchors, base_url), sub=_is_sub(el)))
+        taken.update(members)
+    taken.update(crumbs)
+    taken.update(layout.members("footer"))
+    weak = _weak_blocks(root, base_url, taken)
+    if weak and blocks:
+        wanted = {b.element: b for b in blocks + weak}
+        ordered = []
+        for el in root.iter():
+            if el in wanted:
+                ordered.append(wanted.pop(el))
+                if not wanted:
+                    break
+        blocks = ordered
+    else:
+        blocks = blocks or weak
+    layout.nav = [b.element for b in blocks]
+    layout.reset()
+    return blocks
+
+
+class _Builder:
+    """Turns navigation markup into NavNodes; remembers which nodes are utility links."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.dropped: set[int] = set()
+        self.count = 0
+        self.keep: list[NavNode] = []  # keeps every node alive so that ids in ``dropped`` stay unique
+
+    def node(self, a: etree._Element) -> NavNode | None:
+        name = anchor_name(a)
+        if not name or len(name) > 40 or self.count >= MAX_NODES:
+            return None
+        href = clean_href(a.get("href"))
+        url = None if href.endswith("#") else resolve_url(self.base_url, href)
+        node = NavNode(name=name, url=url)
+        self.count += 1
+        self.keep.append(node)
+        if name.lower() in _DROP or _DROP_PART.search(name):
+            self.dropped.add(id(node))
+        return node
+
+    def items(self, el: etree._Element, depth: int = 0, skip: etree._Element | None = None) -> list[NavNode]:
+        out: list[NavNode] = []
+        if depth > 40:
+            return out
+        heading: NavNode | None = None  # ``h3 > a`` followed by its ``ul`` (accordion menus)
+        for child in el:
+            tag = child.tag
+            if child is skip or not isinstance(tag, str) or tag in NON_CONTENT_TAGS:
+                continue
+            if tag in ("ul", "ol") and heading is not None:
+                heading.children.extend(self.items(child, depth + 1))
+                heading = None
+                continue
+            if tag in _HEADINGS:
+                nodes = self.items(child, depth + 1, skip)
+                out.extend(nodes)
+                heading = nodes[0] if len(nodes) == 1 and not nodes[0].children else None
+                continue
+            heading = None
+            if tag == "a":
+                node = self.node(child) if child.get("href") is not None else None
+                out.extend([node] if node else [])
+            elif tag == "li":
+                out.extend(self.item(child, depth + 1))
+            elif tag == "dl":
+                out.extend(self.definition_list(child, depth + 1))
+            else:
+                out.extend(self.items(child, depth + 1, skip))
+        if el.tag in ("ul", "ol") and len(out) > 1 and out[0].url is None and not out[0].children:
+            out[0].children.extend(out[1:])  # ``li.first`` group header without a link
+            out = out[:1]
+        return out
+
+    def item(self, li: etree._Element, depth: int) -> list[NavNode]:
+        head_a = None
+        for a in li.iter("a"):
+            if a.get("href") is None:
+                continue
+            parent, nested = a.getparent(), False
+            while parent is not None and parent is not li:
+                if parent.tag in ("ul", "ol", "dl"):
+                    nested = True
+                    break
+                parent = parent.getparent()
+            if not nested:
+                head_a = a
+            break
+        kids = self.items(li, depth, skip=head_a)
+        head = self.node(head_a) if head_a is not None else None
+        if head is None and head_a is None:
+            label = fold(li.text) or next((fold(c.text) for c in li if isinstance(c.tag, str) and c.tag not in ("ul", "ol", "dl", "div")), "")
+            if label and len(label) <= 12 and kids:
+                head = NavNode(name=label, url=None)
+                self.keep.append(head)
+        if head is None:
+            return kids
+        head.children.extend(k for k in kids if not (k.url == head.url and not k.children))
+        return [head]
+
+    def definition_list(self, dl: etree._Element, depth: int) -> list[NavNode]:
+        if not any(c.tag == "dt" for c in dl):
+            return self.items(dl, depth)
+        out: list[NavNode] = []
+        current = None
+        for child in dl:
+            if child.tag == "dt":
+                anchors = [a for a in child.iter("a") if a.get("href") is not None]
+                current = self.node(anchors[0]) if anchors else None
+                out.extend([current] if current else [])
+            elif isinstance(child.tag, str) and child.tag not in NON_CONTENT_TAGS:
+                kids = self.items(child, depth)
+                (current.children if current is not None else out).extend(kids)
+        return out
+
+
+def _merge(target: list[NavNode], nodes: list[NavNode]) -> None:
+    index = {n.name: n for n in target}
+    for node in nodes:
+        existing = index.get(node.name)
+        if existing is None:
+            target.append(node)
+            index[node.name] = node
+            continue
+        if existing.url is None and node.url:
+            existing.url = node.url
+        _merge(existing.children, node.children)
+
+
+def _prune(nodes: list[NavNode], dropped: set[int], depth: int = 0) -> list[NavNode]:
+    out: list[NavNode] = []
+    for node in nodes:
+        node.children = _prune(node.children, dropped, depth + 1) if depth < 40 else []
+        if id(node) in dropped:
+            _merge(out, node.children)
+        elif node.url is not None or node.children:
+            _merge(out, [node])
+    return out
+
+
+def _panels(block: etree._Element) -> list[etree._Element]:
+    el = block
+    while True:
+        kids = [c for c in el if isinstance(c.tag, str) and c.tag not in NON_CONTENT_TAGS]
+        if len(kids) != 1 or kids[0].tag == "a":
+            return kids
+        el = kids[0]
+
+
+def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | None = None) -> list[NavNode]:
+    """The navigation tree: roots are top-level columns, children their sub-columns."""
+    if blocks is None:
+        blocks = find_nav_blocks(root, base_url)
+    builder = _Builder(base_url)
+    roots: list[NavNode] = []
+    menu: list[NavNode] = []  # raw items of the last top menu, for drop-down panels
+    for block in blocks:
+        if block.external:
+            continue
+        if block.sub:
+            panels = _panels(block.element)
+            if menu and len(panels) == len(menu):
+                for head, panel in zip(menu, panels):
+                    carrier = NavNode(name=head.name, url=head.url, children=builder.items(panel))
+                    builder.keep.append(carrier)
+                    if id(head) in builder.dropped:
+                        builder.dropped.add(id(carrier))
+                    _merge(roots, [carrier])
+                continue
+        nodes = builder.items(block.element) if block.element.tag not in ("li", "dl") else (
+            builder.item(block.element, 0) if block.element.tag == "li" else builder.definition_list(block.element, 0)
+        )
+        if not block.sub:
+            menu = nodes
+        _merge(roots, nodes)
+    return _prune(roots, builder.dropped)
+
+
+def nav_link_urls(root: etree._Element, base_url: str, blocks: list[NavBlock] | None = None,
+                  layout: Layout | None = None) -> set[str]:
+    """Absolute URLs linked from navigation blocks and breadcrumbs (for ``Link.nav``)."""
+    if blocks is None:
+        layout = layout or find_layout(root)
+        blocks = find_nav_blocks(root, base_url, layout)
+    elements = [b.element for b in blocks] + (layout.breadcrumb if layout else [])
+    urls: set[str] = set()
+    for el in elements:
+        for a in el.iter("a", "area"):
+            url = resolve_url(base_url, a.get("href"))
+            if url:
+                urls.add(url)
+    return urls
