@@ -438,3 +438,182 @@ class MonitorStore(Store):
                 args.append(val)
         sql = "select * from job_log" + (" where " + " and ".join(where) if where else "")
         return list(self.db.query(sql + " order by id desc limit ?", [*args, limit]))
+
+
+# ======================================================================================
+# Rectification notices (issue 5): the 整改通知 an office sends and the 复查 that follows.
+#
+# - ``notices``: one notice to one registered site. ``number`` (e.g. 〔2026〕第7号) is built
+#   from ``year`` and a per-year ``seq`` drawn from ``notice_numbers``, so a number is never
+#   issued twice, even after a notice is deleted. ``status`` is ``draft`` (rendered, not
+#   sent), ``sent`` (an SMTP server accepted it; ``sent_at``) or ``failed`` (every attempt
+#   failed; ``last_error``). ``recipients`` is a JSON list; ``html`` is the mail-ready
+#   (CSS-inlined) document and ``text`` its plain-text twin; ``run_id`` the inspection run.
+# - ``notice_items``: the findings a notice lists, copied as they were when it was issued.
+# - ``followups``: one re-check (复查) of a notice: ``results`` is JSON
+#   ``{"items": {fingerprint: "fixed"|"not_fixed"|"unknown"}, "new": [fingerprint, ...]}``.
+# - ``notice_numbers``: the last sequence number handed out per year.
+# ======================================================================================
+
+NOTICE_STATUSES = ("draft", "sent", "failed")
+
+
+@migrations()
+def m0003_notices(db: sqlite_utils.Database) -> None:
+    db["notices"].create({
+        "id": int, "site": str, "number": str, "year": int, "seq": int, "issued": str, "deadline": str,
+        "office": str, "unit": str, "recipients": str, "subject": str, "html": str, "text": str,
+        "status": str, "attempts": int, "sent_at": str, "last_error": str, "run_id": int,
+        "origin": str, "created": str, "updated": str,
+    }, pk="id", defaults={"status": "draft", "attempts": 0})
+    db["notices"].create_index(["number"], unique=True)
+    db["notices"].create_index(["site", "id"])
+    db["notice_items"].create({
+        "notice_id": int, "fingerprint": str, "check": str, "severity": str, "message": str, "url": str,
+        "target": str, "column": str, "evidence": str,
+    }, pk=("notice_id", "fingerprint"), foreign_keys=[("notice_id", "notices", "id")])
+    db["notice_items"].create_index(["fingerprint"])
+    db["followups"].create({
+        "id": int, "notice_id": int, "run_id": int, "at": str, "results": str, "html": str, "text": str,
+    }, pk="id", foreign_keys=[("notice_id", "notices", "id")])
+    db["followups"].create_index(["notice_id"])
+    db["notice_numbers"].create({"year": int, "last_seq": int}, pk="year")
+
+
+def _notice_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "recipients": json.loads(row.get("recipients") or "[]")}
+
+
+class NoticeStore(MonitorStore):
+    """Notices, their items and follow-ups, on top of the registry and finding history."""
+
+    # -- the inputs of a notice ---------------------------------------------------------
+
+    def inspection_run(self, site: str) -> dict[str, Any] | None:
+        """The newest run of a registered site that finished (complete or unreachable)."""
+        rows = list(self.db.query("select * from runs where site_name = ? and status in ('complete', 'unreachable')"
+                                  " order by id desc limit 1", [site]))
+        return rows[0] if rows else None
+
+    def notified_fingerprints(self, site: str, *, exclude: int | None = None) -> set[str]:
+        """Fingerprints listed in any *sent* notice of a site (optionally not counting one notice)."""
+        return {r["fingerprint"] for r in self.db.query(
+            "select distinct i.fingerprint from notice_items i join notices n on n.id = i.notice_id"
+            " where n.site = ? and n.status = 'sent' and n.id != ?", [site, exclude or -1])}
+
+    # -- numbers ------------------------------------------------------------------------
+
+    def _next_seq(self, year: int) -> int:
+        """Hand out the next sequence number of a year (call inside a transaction)."""
+        self.db.execute("insert or ignore into notice_numbers (year, last_seq) values (?, 0)", [year])
+        self.db.execute("update notice_numbers set last_seq = last_seq + 1 where year = ?", [year])
+        return int(self.db.execute("select last_seq from notice_numbers where year = ?", [year]).fetchone()[0])
+
+    # -- writing notices ----------------------------------------------------------------
+
+    def save_notice(self, notice: dict[str, Any], items: Iterable[dict[str, Any]], *,
+                    number_pattern: str, reuse: int | None = None) -> dict[str, Any]:
+        """Store a notice and its items in one transaction and return the stored row.
+
+        ``reuse`` names an unsent notice of the same site to overwrite (it keeps its number);
+        otherwise a new number is drawn. ``notice`` must hold ``issued`` (ISO date).
+        """
+        year = int(str(notice["issued"])[:4])
+        stamp = now_iso()
+        row = {**notice, "recipients": _json(list(notice.get("recipients") or [])), "updated": stamp}
+        item_rows = list(items)
+        with self.db.conn:
+            if reuse is not None:
+                old = self.db["notices"].get(reuse)
+                if old["status"] == "sent":
+                    raise ValueError(f"notice {reuse} was sent and cannot be rewritten")
+                if old["year"] != year:  # a draft carried into a new year gets that year's number
+                    row |= self._number(year, number_pattern)
+                notice_id = reuse
+                self.db["notices"].update(notice_id, row)
+                self.db.execute("delete from notice_items where notice_id = ?", [notice_id])
+            else:
+                row |= self._number(year, number_pattern) | {"created": stamp, "status": "draft", "attempts": 0}
+                notice_id = int(self.db["notices"].insert(row).last_pk)
+            self.db["notice_items"].insert_all(({
+                "notice_id": notice_id, "fingerprint": i["fingerprint"], "check": i["check"],
+                "severity": i["severity"], "message": i["message"], "url": i["url"], "target": i.get("target"),
+                "column": i.get("column"), "evidence": _json(i.get("evidence") or {}),
+            } for i in item_rows), pk=("notice_id", "fingerprint"), replace=True)
+        return self.notice(notice_id)
+
+    def _number(self, year: int, pattern: str) -> dict[str, Any]:
+        while True:  # a pattern without {year} can collide with an earlier year's number
+            seq = self._next_seq(year)
+            number = pattern.format(year=year, seq=seq)
+            if not self.db.execute("select 1 from notices where number = ?", [number]).fetchone():
+                return {"year": year, "seq": seq, "number": number}
+
+    def set_notice_render(self, notice_id: int, *, subject: str, html: str, text: str) -> None:
+        with self.db.conn:
+            self.db["notices"].update(notice_id, {"subject": subject, "html": html, "text": text,
+                                                  "updated": now_iso()})
+
+    def record_attempt(self, notice_id: int, error: str | None) -> None:
+        """Count one delivery attempt; ``error`` None means the server accepted the message."""
+        with self.db.conn:
+            self.db.execute("update notices set attempts = coalesce(attempts, 0) + 1, last_error = ?, updated = ?"
+                            " where id = ?", [error, now_iso(), notice_id])
+
+    def mark_notice(self, notice_id: int, status: str, *, error: str | None = None) -> None:
+        if status not in NOTICE_STATUSES:
+            raise ValueError(status)
+        changes: dict[str, Any] = {"status": status, "updated": now_iso()}
+        if status == "sent":
+            changes["sent_at"] = now_iso()
+        if error is not None:
+            changes["last_error"] = error
+        with self.db.conn:
+            self.db["notices"].update(notice_id, changes)
+
+    def delete_notice(self, notice_id: int) -> None:
+        """Remove a notice with its items and follow-ups; its number stays used."""
+        with self.db.conn:
+            self.db.execute("delete from followups where notice_id = ?", [notice_id])
+            self.db.execute("delete from notice_items where notice_id = ?", [notice_id])
+            self.db.execute("delete from notices where id = ?", [notice_id])
+
+    # -- reading notices ----------------------------------------------------------------
+
+    def notice(self, notice_id: int) -> dict[str, Any]:
+        return _notice_row(self.db["notices"].get(notice_id))
+
+    def notices(self, site: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("where site = ?", [site]) if site else ("", [])
+        return [_notice_row(r) for r in self.db.query(f"select * from notices {where} order by id", args)]
+
+    def last_notice(self, site: str, *, sent_only: bool = False) -> dict[str, Any] | None:
+        extra = " and status = 'sent'" if sent_only else ""
+        rows = list(self.db.query(f"select * from notices where site = ?{extra} order by id desc limit 1", [site]))
+        return _notice_row(rows[0]) if rows else None
+
+    def notice_items(self, notice_id: int) -> list[dict[str, Any]]:
+        return [{**r, "evidence": json.loads(r["evidence"] or "{}")} for r in self.db.query(
+            "select * from notice_items where notice_id = ? order by rowid", [notice_id])]
+
+    # -- follow-ups ---------------------------------------------------------------------
+
+    def add_followup(self, notice_id: int, run_id: int | None, results: dict[str, Any], *,
+                     html: str = "", text: str = "") -> int:
+        with self.db.conn:
+            return int(self.db["followups"].insert({
+                "notice_id": notice_id, "run_id": run_id, "at": now_iso(), "results": _json(results),
+                "html": html, "text": text}).last_pk)
+
+    def followups(self, notice_id: int) -> list[dict[str, Any]]:
+        return [{**r, "results": json.loads(r["results"] or "{}")} for r in self.db.query(
+            "select * from followups where notice_id = ? order by id", [notice_id])]
+
+    def sites_of_runs(self, run_ids: Iterable[int]) -> list[str]:
+        """The registered site names of runs, in first-seen order."""
+        names: list[str] = []
+        for run_id in run_ids:
+            row = self.db.execute("select site_name from runs where id = ?", [run_id]).fetchone()
+            if row and row[0] and row[0] not in names:
+                names.append(row[0])
+        return names
