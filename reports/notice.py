@@ -1,0 +1,326 @@
+"""Rectification notices (整改通知): built from the database, rendered with Jinja2.
+
+The workflow the notice serves (rules §6, seeds 000/001): the office inspects a site,
+issues improvement opinions with a deadline (限期整改), the unit reports back in writing,
+and the office re-checks (复查, see ``followup.py``) and accepts. A notice lists the site's
+open findings (finding history statuses ``new``/``open``/``reopened``), grouped by check in
+the order an inspector reads them: veto items first, then the order of ``CHECK_NAMES``.
+
+Everything taken from the inspected site (titles, link texts, URLs, messages) is
+untrusted: the HTML template autoescapes it, and phone and ID numbers in it are masked
+before rendering, because published notices are themselves inspected for privacy.
+
+Settings (environment first, then the YAML file named by ``PORTALWATCH_CONFIG``, whose
+keys are the same names): ``PORTALWATCH_OFFICE`` (issuing office),
+``PORTALWATCH_NOTICE_NUMBER`` (number pattern, ``{year}`` and ``{seq}``),
+``PORTALWATCH_NOTICE_DAYS`` (working days to fix), ``PORTALWATCH_NOTICE_CONTACT`` (the
+office's contact line), ``PORTALWATCH_NOTICE_CC`` (抄送), ``PORTALWATCH_NOTICE_HOLIDAYS``
+(comma-separated ISO dates that are not working days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jinja2
+
+from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
+from portalwatch.reports.summary import CHECK_ORDER, CHECK_NAMES, SEVERITY_NAMES
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_OFFICE = "XX市人民政府办公室政务公开办"
+DEFAULT_NUMBER = "〔{year}〕第{seq}号"
+DEFAULT_DAYS = 10
+SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2}
+CN_NUMERALS = "一二三四五六七八九十"
+
+# What to do, per check, in the plain words of a notice.
+GUIDANCE = {
+    "site_unreachable": "立即排查服务器、网络和域名解析故障，尽快恢复网站正常访问；首页在 15 秒内无法打开的比例不得达到 5%。",
+    "stale_homepage": "及时在首页发布本单位新的政务信息，确保首页两周内有更新。",
+    "missing_column": "按照必备栏目要求开设该栏目并发布相应内容，在首页导航中提供入口。",
+    "empty_column": "充实栏目内容；确无内容可发布的栏目应予撤并，不得保留空白栏目。",
+    "stale_column": "及时更新栏目内容：动态类栏目两周内、通知公告和政策文件类栏目半年内、人事和规划类栏目一年内应有更新。",
+    "missing_interpretation": "按照政策文件与解读材料同步组织、同步审签、同步部署的要求，补充发布政策解读，并与文件页面相互链接。",
+    "dead_link": "修复失效的链接、图片和附件地址；无法恢复的，删除该链接。",
+}
+DEFAULT_GUIDANCE = "请核实该问题并予以整改。"
+
+
+class NoticeError(Exception):
+    """A notice cannot be made (unknown site, nothing to notify): message in Chinese."""
+
+
+# -- settings ---------------------------------------------------------------------------
+
+def setting(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """A ``PORTALWATCH_*`` setting: the environment, else the config file, else ``default``."""
+    env = os.environ if env is None else env
+    if env.get(name):
+        return env[name]
+    value = _config_file(env.get("PORTALWATCH_CONFIG")).get(name)
+    return str(value) if value not in (None, "") else default
+
+
+def _config_file(path: str | None) -> dict[str, Any]:
+    if not path or not Path(path).is_file():
+        return {}
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class NoticeConfig:
+    """How this office issues notices."""
+
+    office: str = DEFAULT_OFFICE
+    number_pattern: str = DEFAULT_NUMBER
+    working_days: int = DEFAULT_DAYS
+    contact: str = ""
+    copy_to: str = ""
+    holidays: frozenset[dt.date] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "NoticeConfig":
+        holidays = setting("PORTALWATCH_NOTICE_HOLIDAYS", "", env) or ""
+        return cls(
+            office=setting("PORTALWATCH_OFFICE", DEFAULT_OFFICE, env) or DEFAULT_OFFICE,
+            number_pattern=setting("PORTALWATCH_NOTICE_NUMBER", DEFAULT_NUMBER, env) or DEFAULT_NUMBER,
+            working_days=int(setting("PORTALWATCH_NOTICE_DAYS", str(DEFAULT_DAYS), env) or DEFAULT_DAYS),
+            contact=setting("PORTALWATCH_NOTICE_CONTACT", "", env) or "",
+            copy_to=setting("PORTALWATCH_NOTICE_CC", "", env) or "",
+            holidays=frozenset(dt.date.fromisoformat(d.strip()) for d in holidays.split(",") if d.strip()),
+        )
+
+
+def add_working_days(start: dt.date, days: int, holidays: Iterable[dt.date] = ()) -> dt.date:
+    """The date ``days`` working days after ``start``: weekends and ``holidays`` skipped."""
+    off = set(holidays)
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day
+
+
+def cn_date(value: str | dt.date | None) -> str:
+    """``2026-11-23`` → ``2026年11月23日`` (the Arabic-numeral date of GB/T 9704)."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# -- privacy ----------------------------------------------------------------------------
+
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{4}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d)"
+                 r"(\d{2}[\dXx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_ADDRESS = re.compile(r"((?:乡|镇|街道|街道办事处))([^\s，。；,;：:]{0,20}?(?:村|社区|路|街|巷|小区)"
+                      r"[^\s，。；,;：:]{0,20}?\d+(?:号楼|号|组|栋|幢|单元|室))")
+
+
+def mask_private(text: str) -> str:
+    """Mask ID numbers (``35*************123``), mobile numbers (``138****1234``) and the part
+    of an address below the township."""
+    text = _ID.sub(lambda m: m[1] + "*" * (len(m[0]) - 5) + m[3][-3:], text)
+    text = _MOBILE.sub(r"\1****\2", text)
+    return _ADDRESS.sub(r"\1***", text)
+
+
+def mask_tree(value: Any) -> Any:
+    """``mask_private`` applied to every string inside dicts and lists."""
+    if isinstance(value, str):
+        return mask_private(value)
+    if isinstance(value, dict):
+        return {k: mask_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_tree(v) for v in value]
+    return value
+
+
+# -- evidence ---------------------------------------------------------------------------
+
+def _first(ev: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if ev.get(key) not in (None, "", []):
+            return ev[key]
+    return None
+
+
+def evidence_lines(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The facts an inspector quotes for one finding, as (label, value) pairs."""
+    ev = item.get("evidence") or {}
+    check, lines = item["check"], []
+
+    def add(label: str, value: Any, suffix: str = "") -> None:
+        if value not in (None, "", []):
+            lines.append((label, ("、".join(map(str, value)) if isinstance(value, list) else str(value)) + suffix))
+
+    if check == "dead_link":
+        add("失效地址", item.get("target"))
+        add("链接文字", ev.get("link_text"))
+        status, reason = ev.get("status"), ev.get("reason_text") or ev.get("reason") or ""
+        add("访问结果", reason + (f"（HTTP {status}）" if status and str(status) not in reason else ""))
+        if ev.get("page_count"):
+            add("出现位置", f"{ev['page_count']} 个页面" + ("，含网站首页" if ev.get("on_homepage") else ""))
+    elif check == "site_unreachable":
+        add("访问结果", _first(ev, "reason_text", "reason"))
+        add("详细情况", ev.get("detail"))
+        add("超时限制", ev.get("timeout_seconds"), " 秒")
+    elif check in ("stale_column", "stale_homepage", "empty_column", "missing_column"):
+        add("栏目", item.get("column") if check != "stale_homepage" else None)
+        add("可用名称", _first(ev, "synonyms", "aliases"))
+        add("页面显示", _first(ev, "placeholder", "placeholder_text"))
+        add("最新信息日期", _first(ev, "latest", "latest_date", "newest", "newest_date", "last_date"))
+        add("最新信息", _first(ev, "latest_title", "newest_title"))
+        add("更新时限", _first(ev, "max_age_days", "max_age", "threshold_days", "limit_days"), " 天")
+        add("未更新天数", _first(ev, "age_days", "days_since", "age"), " 天")
+    elif check == "missing_interpretation":
+        add("文件标题", _first(ev, "title", "doc_title"))
+        add("文号", _first(ev, "doc_number", "number"))
+        add("发布日期", _first(ev, "pub_date", "date"))
+        add("相关解读", _first(ev, "interpretation", "interpretation_url"))
+    else:
+        for key, value in ev.items():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                add(str(key), value)
+    return lines
+
+
+# -- building a notice ------------------------------------------------------------------
+
+def _order(item: Mapping[str, Any]) -> tuple:
+    check = item["check"]
+    return (CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER), check,
+            SEVERITY_RANK.get(item["severity"], 3), item.get("url") or "", item.get("target") or "")
+
+
+def group_items(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Findings grouped by check: groups holding a veto first, then ``CHECK_NAMES`` order."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for item in sorted(items, key=_order):
+        groups.setdefault(item["check"], []).append(item)
+    ordered = sorted(groups.items(), key=lambda kv: (min(SEVERITY_RANK.get(i["severity"], 3) for i in kv[1]),
+                                                     _order(kv[1][0])))
+    result = []
+    for n, (check, group) in enumerate(ordered):
+        severity = min((i["severity"] for i in group), key=lambda s: SEVERITY_RANK.get(s, 3))
+        result.append({"check": check, "name": CHECK_NAMES.get(check, check), "items": group,
+                       "severity": severity, "severity_name": SEVERITY_NAMES.get(severity, severity),
+                       "index": CN_NUMERALS[n] if n < len(CN_NUMERALS) else str(n + 1),
+                       "guidance": GUIDANCE.get(check, DEFAULT_GUIDANCE)})
+    return result
+
+
+def issue_notice(store: NoticeStore, site_name: str, config: NoticeConfig | None = None, *,
+                 issued: dt.date | None = None, only_unnotified: bool = False,
+                 origin: str = "manual") -> dict[str, Any]:
+    """Make (or refresh) the site's notice draft from its open findings and render it.
+
+    ``only_unnotified`` leaves out findings already listed in a sent notice (they are only
+    counted). An unsent draft of the site is rewritten in place and keeps its number.
+    Raises ``NoticeError`` when the site is unknown or there is nothing to notify.
+    """
+    config = config or NoticeConfig.from_env()
+    site = store.site(site_name)
+    if site is None:
+        raise NoticeError(f"没有名为“{site_name}”的登记网站")
+    notified = store.notified_fingerprints(site_name)
+    items = [f for f in store.tracked_findings(site_name, ACTIVE_STATUSES)
+             if not (only_unnotified and f["fingerprint"] in notified)]
+    if not items:
+        raise NoticeError(f"“{site_name}”目前没有需要通知整改的问题")
+    run = store.inspection_run(site_name)
+    issued = issued or dt.date.today()
+    last = store.last_notice(site_name)
+    reuse = last["id"] if last and last["status"] != "sent" else None
+    row = store.save_notice({
+        "site": site_name, "issued": issued.isoformat(),
+        "deadline": add_working_days(issued, config.working_days, config.holidays).isoformat(),
+        "office": config.office, "unit": site.get("unit") or site_name, "recipients": site.get("emails") or [],
+        "run_id": (run or {}).get("id") or max(i.get("last_run") or 0 for i in items) or None,
+        "origin": origin,
+    }, items, number_pattern=config.number_pattern, reuse=reuse)
+    rendered = render_notice(notice_context(store, row, config))
+    store.set_notice_render(row["id"], subject=rendered.subject, html=rendered.html, text=rendered.text)
+    return store.notice(row["id"])
+
+
+def notice_context(store: NoticeStore, notice: Mapping[str, Any], config: NoticeConfig) -> dict[str, Any]:
+    """Everything the notice templates show, site text masked."""
+    site = store.site(notice["site"]) or {"name": notice["site"], "url": "", "contact": ""}
+    run = store.run(notice["run_id"]) if notice.get("run_id") else {}
+    earlier = store.notified_fingerprints(notice["site"], exclude=notice["id"])
+    open_now = {f["fingerprint"] for f in store.tracked_findings(notice["site"], ACTIVE_STATUSES)}
+    items = []
+    for item in mask_tree(store.notice_items(notice["id"])):
+        items.append({**item, "evidence_lines": evidence_lines(item), "earlier": item["fingerprint"] in earlier,
+                      "severity_name": SEVERITY_NAMES.get(item["severity"], item["severity"])})
+    groups = group_items(items)
+    counts = {s: sum(1 for i in items if i["severity"] == s) for s in SEVERITY_RANK}
+    verdict = (run or {}).get("verdict") or ("不合格" if counts["veto"] else None)
+    return {
+        "notice": notice, "number": notice["number"], "office": notice["office"], "unit": notice["unit"],
+        "title": f"关于{notice['unit']}网站存在问题限期整改的通知",
+        "site": mask_tree({"name": site["name"], "url": site.get("url") or (run or {}).get("site") or "",
+                           "contact": site.get("contact") or ""}),
+        "issued": cn_date(notice["issued"]), "deadline": cn_date(notice["deadline"]),
+        "working_days": config.working_days, "office_contact": config.contact, "copy_to": config.copy_to,
+        "run": {"date": cn_date((run or {}).get("started")), "as_of": cn_date((run or {}).get("as_of")),
+                "pages": (run or {}).get("pages"), "links": (run or {}).get("links_checked"),
+                "verdict": verdict, "score": (run or {}).get("score"), "grade": (run or {}).get("grade"),
+                "id": (run or {}).get("id")},
+        "groups": groups, "total": len(items), "counts": counts,
+        "earlier_open": len(earlier & open_now),
+        "earlier_listed": sum(1 for i in items if i["earlier"]),
+    }
+
+
+# -- rendering --------------------------------------------------------------------------
+
+@dataclass
+class Rendered:
+    """A rendered document: mail subject, CSS-inlined HTML and the plain-text twin."""
+
+    subject: str
+    html: str
+    text: str
+
+
+def _env(html: bool) -> jinja2.Environment:
+    # HTML autoescapes everything: site content is untrusted. Plain text is not HTML.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=html,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["score"] = lambda v: "" if v is None else f"{v:g}"
+    env.tests["httpurl"] = lambda v: isinstance(v, str) and v.lower().startswith(("http://", "https://"))
+    return env
+
+
+def render_template(name: str, context: Mapping[str, Any]) -> str:
+    return _env(html=name.endswith(".html.j2")).get_template(name).render(**context)
+
+
+def inline_css(html: str) -> str:
+    """Move the stylesheet into ``style`` attributes for mail clients; ``@page`` and ``@media``
+    rules, which cannot be inlined, stay in a ``<style>`` element."""
+    import premailer
+
+    return premailer.transform(html, allow_network=False, disable_link_rewrites=True,
+                               cssutils_logging_level=logging.CRITICAL, strip_important=False)
+
+
+def render_notice(context: Mapping[str, Any]) -> Rendered:
+    subject = f"{context['number']} {context['title']}"
+    return Rendered(subject=subject, html=inline_css(render_template("notice.html.j2", context)),
+                    text=render_template("notice.txt.j2", context))
