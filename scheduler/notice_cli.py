@@ -1,0 +1,162 @@
+"""Notice commands: ``notice``, ``recheck`` and ``notices`` (the history).
+
+Registered onto the ``portalwatch`` group by ``register(main)`` (one line at the end of
+``cli.py``). Exit statuses: 0 done (also when there is nothing to notify); 1 the e-mail
+was not accepted, or the re-check audit did not finish; 2 bad arguments (unknown site,
+no notice to re-check, mail not configured).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
+
+STATUS_NAMES = {"draft": "草稿", "sent": "已发送", "failed": "发送失败"}
+
+
+def _store(db: Path):
+    from portalwatch.reports.storage import NoticeStore
+
+    return NoticeStore(db)
+
+
+def _write(path: Path, html: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    click.echo(f"已保存：{path}")
+
+
+@click.command("notice")
+@click.argument("name")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="把通知保存为 HTML 文件")
+@click.option("--send", is_flag=True, help="用电子邮件发送给网站登记的联系邮箱")
+@click.option("--date", "issued", default=None, help="成文日期 YYYY-MM-DD（默认今天），整改期限由此起算")
+@db_option
+def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: Path) -> None:
+    """生成（并可发送）一个登记网站的整改通知，列出其未整改的问题。"""
+    from portalwatch.reports.mail import MailError, SmtpSettings, send_notice
+    from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice
+
+    store = _store(db)
+    try:
+        settings = SmtpSettings.from_env() if send else None
+        notice = issue_notice(store, name, NoticeConfig.from_env(), issued=parse_as_of(issued))
+    except MailError as exc:
+        fail(str(exc))
+        return
+    except NoticeError as exc:
+        if store.site(name) is None:
+            fail(str(exc))
+        click.echo(f"{exc}，未生成通知。")
+        sys.exit(EXIT_OK)
+    counts = {s: 0 for s in ("veto", "major", "minor")}
+    items = store.notice_items(notice["id"])
+    for item in items:
+        counts[item["severity"]] = counts.get(item["severity"], 0) + 1
+    earlier = len(store.notified_fingerprints(name, exclude=notice["id"]) & {i["fingerprint"] for i in items})
+    click.echo(f"整改通知 {notice['number']}（{STATUS_NAMES.get(notice['status'], notice['status'])}）")
+    click.echo(f"  收文单位：{notice['unit']}")
+    click.echo(f"  问题：{len(items)} 个（单项否决 {counts['veto']}，严重 {counts['major']}，一般 {counts['minor']}）"
+               + (f"，其中前次通知已指出仍未整改 {earlier} 个" if earlier else ""))
+    click.echo(f"  成文日期：{notice['issued']}  整改期限：{notice['deadline']}")
+    click.echo(f"  收件人：{'、'.join(notice['recipients']) or '（未登记邮箱）'}")
+    if out:
+        _write(out, notice["html"])
+    if not send:
+        if not out:
+            click.echo("用 --out FILE 保存通知，--send 发送邮件。")
+        sys.exit(EXIT_OK)
+    try:
+        result = send_notice(store, notice["id"], settings)
+    except MailError as exc:
+        fail(str(exc))
+        return
+    if result.sent:
+        click.echo(f"已发送：{'、'.join(a for a in result.recipients if a not in result.refused)}"
+                   f"（尝试 {result.attempts} 次）")
+        for addr, reason in result.refused.items():
+            click.echo(f"被拒收：{addr}（{reason}）", err=True)
+        sys.exit(EXIT_OK)
+    fail(f"发送失败（尝试 {result.attempts} 次）：{result.error}；通知未标记为已发送。", EXIT_INTERRUPTED)
+
+
+@click.command("recheck")
+@click.argument("name")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="把复查报告保存为 HTML 文件")
+@click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--time-limit", type=click.FloatRange(1), default=None, help="复查检查的最长时间（秒）")
+@click.option("--audit-args", default=None, hidden=True, envvar="PORTALWATCH_AUDIT_ARGS",
+              help="传给 portalwatch audit 的附加参数（测试与调优用）")
+@db_option
+def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: float | None, audit_args: str | None,
+                db: Path) -> None:
+    """复查：重新检查网站，逐项报告上一份整改通知中的问题已整改、未整改，以及新发现的问题。"""
+    from portalwatch.reports.followup import record_followup
+    from portalwatch.reports.notice import NoticeConfig
+    from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_site
+
+    store = _store(db)
+    site = store.site(name)
+    if site is None:
+        fail(f"没有名为“{name}”的登记网站")
+    notice = store.last_notice(name, sent_only=True) or store.last_notice(name)
+    if notice is None:
+        fail(f"“{name}”还没有整改通知，无可复查（先运行 portalwatch notice {name}）")
+    store.close()
+    click.echo(f"正在复查“{name}”（整改通知 {notice['number']}）……", err=True)
+    cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
+                    time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
+    outcome = audit_site(site, cfg)  # the audit subprocess, then the finding history update
+    if outcome.run_id is None or not outcome.completed:
+        fail(f"复查检查未完成（{outcome.status}）：{outcome.detail or '无详细信息'}；未记录复查结果。",
+             EXIT_INTERRUPTED)
+    store = _store(db)
+    _, _, rendered = record_followup(store, notice["id"], outcome.run_id, NoticeConfig.from_env())
+    click.echo(rendered.text)
+    if out:
+        _write(out, rendered.html)
+    sys.exit(EXIT_OK)
+
+
+@click.command("notices")
+@click.argument("name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
+    """列出整改通知的历史：编号、网站、日期、期限、状态、问题数和复查结果。"""
+    store = _store(db)
+    rows = []
+    for n in store.notices(name):
+        followups = store.followups(n["id"])
+        last = followups[-1]["results"] if followups else None
+        rows.append({k: n[k] for k in ("id", "number", "site", "unit", "issued", "deadline", "status", "attempts",
+                                       "sent_at", "last_error", "recipients", "origin", "run_id")}
+                    | {"items": len(store.notice_items(n["id"])), "followups": len(followups),
+                       "last_followup": last})
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("还没有整改通知。")
+    for r in rows:
+        line = (f"{r['number']}  {r['site']}  {r['issued']}  期限 {r['deadline']}  "
+                f"{STATUS_NAMES.get(r['status'], r['status'])}  问题 {r['items']} 个")
+        if r["last_followup"]:
+            values = list(r["last_followup"]["items"].values())
+            line += (f"  复查：已整改 {values.count('fixed')}，未整改 {values.count('not_fixed')}，"
+                     f"新发现 {len(r['last_followup']['new'])}")
+        if r["status"] == "failed" and r["last_error"]:
+            line += f"  （{r['last_error']}）"
+        click.echo(line)
+
+
+def register(main: click.Group) -> None:
+    for command in (notice_cmd, recheck_cmd, notices_cmd):
+        main.add_command(command)
+
