@@ -192,3 +192,11 @@ def word_regex(words: tuple[str, ...]) -> re.Pattern[str]:
         groups.setdefault(word[0], []).append(re.escape(word[1:]))
     parts = [f"{k}(?:{'|'.join(sorted(v, key=len, reverse=True))})" for k, v in groups.items()]
     return re.compile("|".join(parts))
+
+
+def content_roots(root: etree._Element) -> list[etree._Element]:
+    """The parts of the document that hold page content: ``<body>`` and anything a broken
+    page left directly under ``<html>``, never ``<head>``."""
+    if root.tag != "html":
+        return [root]
+    return [child for child in root if isinstance(child.tag, str) and child.tag != "head"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ._text import NON_CONTENT_TAGS, text_of, word_regex
+from ._text import NON_CONTENT_TAGS, content_roots, squeeze, text_of, word_regex
 
 _QUICK_WORDS = (
     "foot", "bottom", "copyright", "banquan", "head", "top", "tool", "side", "crumb", "pos", "loca", "weizhi",
@@ -24,7 +24,7 @@ _QUICK_WORDS = (
 )
 _QUICK = word_regex(_QUICK_WORDS)
 # Label words other extractors search text for: breadcrumb, 文号 field, dates, placeholders.
-_HIT_WORDS = re.compile(r"位置|文号|字号|文件编号|时间|日期|暂无|建设中|没有|敬请期待")
+_HIT_WORDS = re.compile(r"位\s*置|文\s*号|字\s*号|文件编号|时\s*间|日\s*期|暂无|建设中|没有|敬请期待")
 FOOTER_TOKEN = re.compile(r"footer|^foot|^bottom|copyright|^banquan|^ft$|^down$")
 HEADER_TOKEN = re.compile(r"^header|header$|^head$|^head[-_]|^topbar|^top[-_]?(?:link|tool|bar|nav)|^toolbar$")
 ASIDE_TOKEN = re.compile(
@@ -92,8 +92,9 @@ class Layout:
         return any(el in self.members(kind) for kind in kinds)
 
     def hits(self, *words: str) -> list[TextHit]:
-        """Text nodes (page order) containing one of ``words`` (which must be in _HIT_WORDS)."""
-        return [h for h in self.text_hits if any(w in h.text for w in words)]
+        """Text nodes (page order) containing one of ``words`` (which must be in _HIT_WORDS);
+        labels spaced out for layout (``文 号``, ``日&ensp;期``) match too."""
+        return [h for h in self.text_hits if any(w in squeeze(h.text) for w in words)]
 
     def reset(self) -> None:
         self._members.clear()
@@ -144,8 +145,7 @@ def find_layout(root: etree._Element) -> Layout:
     other extractors look for (titles, date-classed elements, label texts)."""
     layout = Layout()
     header, footer, aside, crumbs, navs, chnl = [], [], [], [], [], []
-    body = root.find("body")
-    for el in (body if body is not None else root).iter():
+    for el in (el for part in content_roots(root) for el in part.iter()):
         tag = el.tag
         if not isinstance(tag, str):
             continue

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from ._text import NON_CONTENT_TAGS, anchor_name, element_text, fold, text_of
+from ._text import NON_CONTENT_TAGS, anchor_name, element_text, fold, squeeze, text_of
 from .dates import find_dates
 from .layout import Layout, find_layout
 
@@ -26,8 +26,10 @@ KAIPUYUN_NAMES = (
 )
 _CANONICAL = {name.lower(): name for name in KAIPUYUN_NAMES}
 _DATE_METAS = ("firstpublishedtime", "publishdate", "publishtime", "releasedate", "dc.date")
-_STRONG_LABEL = re.compile(r"(?:发布|发表|公开|上线)(?:时间|日期)\s*[:：]")
-_WEAK_LABEL = re.compile(r"(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：]")
+_SP = r"[\s\u3000\u00a0\u2002\u2003]"
+_S = _SP + "*"  # labels are often spaced out: 发&ensp;布&ensp;日&ensp;期
+_STRONG_LABEL = re.compile(f"(?:发{_S}布|发{_S}表|公{_S}开|上{_S}线){_S}(?:时{_S}间|日{_S}期){_S}[:：]")
+_WEAK_LABEL = re.compile(f"(?<![\u4e00-\u9fff])(?<![\u4e00-\u9fff]{_SP})(?:时{_S}间|日{_S}期){_S}[:：]")
 _DATE_CLASS = re.compile(
     r"article[_-]?time|pub[_-]?(?:time|date)|publish[_-]?(?:time|date)|release[_-]?(?:time|date)|^fbsj$|^fbrq$"
 )
@@ -63,14 +65,14 @@ def _labelled_dates(layout: Layout, ref: dt.date):
         el = hit.owner
         if not m or el is None or el.tag in NON_CONTENT_TAGS or layout.inside(el, ("footer",)):
             continue
-        label = fold(m.group(0))
+        rx = _STRONG_LABEL if strong else _WEAK_LABEL
         for _ in range(3):  # the date may sit in a child or sibling: <i>时间：</i>2019-09-18
             holder = element_text(el, limit=300)
-            at = holder.find(label)
-            after = holder[at + len(label):] if at >= 0 else ""
+            found = rx.search(holder)
+            after = holder[found.end():] if found else ""
             dates = find_dates(after[:40], ref)
             if dates and after.find(dates[0][1]) < 12:
-                yield (0 if strong else 1), dates[0][0], label + dates[0][1]
+                yield (0 if strong else 1), dates[0][0], squeeze(found.group(0)) + dates[0][1]
                 break
             el = el.getparent()
             if el is None or el.tag == "body":

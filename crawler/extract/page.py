@@ -59,7 +59,29 @@ def parse_html(html: str) -> etree._Element | None:
         return None
     if root is None:
         return None
-    return root.getroottree().getroot()
+    root = root.getroottree().getroot()
+    _adopt_stray_content(root)
+    return root
+
+
+def _adopt_stray_content(root: etree._Element) -> None:
+    """Move content that a stray ``</html>`` pushed out of the document into ``<body>``.
+
+    libxml2 starts a second top-level ``<html>`` for whatever follows an early ``</html>``
+    (gov.cn's header include ends with one); iterating the root would miss it all.
+    """
+    strays = [s for s in root.itersiblings() if isinstance(s.tag, str)]
+    if not strays:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    for stray in strays:
+        children = list(stray) if stray.tag in ("html", "body") else [stray]
+        for child in children:
+            if child.tag == "head":
+                continue
+            body.append(child)
 
 
 def quoted_titles(texts: list[str], limit: int = MAX_CITED_TITLES) -> list[str]:

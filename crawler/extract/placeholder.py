@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from ._text import NON_CONTENT_TAGS, fold
+from ._text import NON_CONTENT_TAGS, content_roots, fold
 from .layout import Layout, find_layout
 
 PLACEHOLDER = re.compile(
@@ -24,6 +24,7 @@ MAX_PLACEHOLDER_TEXT = 30  # longer text is a sentence that merely mentions æš‚æ
 _DYNAMIC_ATTRS = ("ms-if", "ms-visible", "v-if", "v-show", "v-else", "ng-if", "ng-show", "x-show", "*ngif", "hidden")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _REGIONS = ("header", "footer", "nav", "aside", "breadcrumb")
+_NOT_MAIN = _REGIONS + ("nav_candidates",)  # a menu-named block without links is still not content
 
 
 def _hidden_or_dynamic(el: etree._Element) -> bool:
@@ -60,7 +61,7 @@ def find_placeholder(root: etree._Element, layout: Layout | None = None) -> str:
         if not m or len(text) - len(m.group(0)) > 12:
             continue
         el = hit.owner
-        if el is None or el.tag in NON_CONTENT_TAGS or layout.inside(el, _REGIONS):
+        if el is None or el.tag in NON_CONTENT_TAGS or layout.inside(el, _NOT_MAIN):
             continue
         if _in_link(el) or _hidden_or_dynamic(el):
             continue
@@ -84,9 +85,10 @@ def main_text(root: etree._Element, layout: Layout | None = None) -> str:
     skip = set()
     for kind in _REGIONS:
         skip.update(getattr(layout, kind))
-    body = root.find("body")
     parts: list[str] = []
-    _collect(body if body is not None else root, skip, parts, 0)
+    for part in content_roots(root):
+        if part not in skip:
+            _collect(part, skip, parts, 0)
     return fold(" ".join(parts))
 
 
