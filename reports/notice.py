@@ -125,8 +125,9 @@ def cn_date(value: str | dt.date | None) -> str:
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{4}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d)"
                  r"(\d{2}[\dXx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_UNIT = r"\d+(?:号楼|号|组|栋|幢|单元|室)"
 _ADDRESS = re.compile(r"((?:乡|镇|街道|街道办事处))([^\s，。；,;：:]{0,20}?(?:村|社区|路|街|巷|小区)"
-                      r"[^\s，。；,;：:]{0,20}?\d+(?:号楼|号|组|栋|幢|单元|室))")
+                      rf"[^\s，。；,;：:]{{0,20}}?{_UNIT}(?:[^\s，。；,;：:\d]{{0,4}}{_UNIT})*)")
 
 
 def mask_private(text: str) -> str:
@@ -206,12 +207,12 @@ def _order(item: Mapping[str, Any]) -> tuple:
 
 
 def group_items(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Findings grouped by check: groups holding a veto first, then ``CHECK_NAMES`` order."""
+    """Findings grouped by check: groups holding a veto first, then ``CHECK_NAMES`` order;
+    within a group, the most severe first."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for item in sorted(items, key=_order):
         groups.setdefault(item["check"], []).append(item)
-    ordered = sorted(groups.items(), key=lambda kv: (min(SEVERITY_RANK.get(i["severity"], 3) for i in kv[1]),
-                                                     _order(kv[1][0])))
+    ordered = sorted(groups.items(), key=lambda kv: (all(i["severity"] != "veto" for i in kv[1]), _order(kv[1][0])))
     result = []
     for n, (check, group) in enumerate(ordered):
         severity = min((i["severity"] for i in group), key=lambda s: SEVERITY_RANK.get(s, 3))

@@ -102,3 +102,36 @@ def register(store: NoticeStore, name: str, url: str, *, unit: str = "", emails:
              contact: str = "") -> None:
     store.save_sites([{"name": name, "url": url, "profile": "township", "unit": unit or name,
                        "emails": list(emails), "contact": contact}])
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def open_in_chromium(html_file: Path, png: Path, pdf: Path) -> list[str]:
+    """Open a rendered document in headless Chromium, save a full-page PNG and an A4 PDF;
+    return the console errors and page errors seen."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: cannot render the notice (install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed")
+    png.parent.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 1200})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+            page.goto(html_file.resolve().as_uri(), wait_until="load")
+            page.evaluate("document.fonts.ready")
+            page.screenshot(path=str(png), full_page=True)
+            page.emulate_media(media="print")
+            page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+        finally:
+            browser.close()
+    return errors
