@@ -1,0 +1,240 @@
+"""Finding a site's columns (栏目): name normalisation, profile matching, column typing.
+
+Sites name the same column in many ways (乡镇简介 for 乡镇概况, 预决算公开 for 财政信息,
+“工作动态 ( 12 )”, “政务公开专栏”) and hide required columns one or two menus down
+(政府信息公开 › 政策文件, sometimes only in the sidebar of the 政府信息公开 page). So:
+
+- names are compared after :func:`normalise_name` (width, spaces, punctuation, counters
+  and 栏/栏目/专栏/专区 suffixes removed);
+- a profile column matches a site column by canonical name, synonym, a *qualified* name
+  (a local prefix such as 示范镇概况, or a harmless suffix such as 财政信息公开) or a close
+  spelling (long names only). Containment is otherwise refused on purpose: 工作动态图片
+  and 党建工作动态 are not 工作动态;
+- the site's columns are the homepage navigation tree plus the navigation trees of the
+  column pages it links to (:func:`site_columns`).
+
+Every check that needs a column's list pages uses ``Snapshot.list_pages(column.url)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from portalwatch.checks.profiles import ColumnSpec, Profile
+from portalwatch.crawler.snapshot import ListItem, NavNode, Page, Snapshot
+
+_COUNTER = re.compile(r"[(（\[【]\s*\d+\s*[)）\]】]\s*$")
+_SUFFIXES = ("栏目", "专栏", "专区", "频道", "栏")
+# A prefix naming the place or the unit qualifies a column name: 示范镇概况, 本镇要闻.
+_LOCAL_PREFIX_END = ("镇", "乡", "县", "市", "区", "旗", "街道", "村", "本", "我", "全")
+# Words that may follow a column name without changing what the column holds.
+_HARMLESS_SUFFIXES = ("信息", "公开", "情况", "一览", "查询", "汇总", "列表")
+MAX_PREFIX = 8
+CLOSE_RATIO = 0.85
+CLOSE_MIN_LEN = 5  # short Chinese names differ by one character and mean other things
+
+RANKS = {"exact": 0, "synonym": 1, "qualified": 2, "close": 3, "link": 4}
+
+
+def normalise_name(name: str) -> str:
+    """One spelling for a column name: ``“ 政务公开专栏 ”`` -> ``政务公开``, ``工作动态(12)`` -> ``工作动态``."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _COUNTER.sub("", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC").lower()
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) >= len(suffix) + 2:
+            return text[: -len(suffix)]
+    return text
+
+
+def _qualified(key: str, wanted: str) -> bool:
+    """``key`` is ``wanted`` with a local prefix and/or a harmless suffix."""
+    at = key.find(wanted)
+    if at < 0 or len(wanted) < 2:
+        return False
+    prefix, suffix = key[:at], key[at + len(wanted):]
+    if suffix and suffix not in _HARMLESS_SUFFIXES:
+        return False
+    if prefix and (len(prefix) > MAX_PREFIX or not prefix.endswith(_LOCAL_PREFIX_END)):
+        return False
+    return bool(prefix or suffix)
+
+
+def match_name(shown: str, names: Iterable[str]) -> tuple[str, str] | None:
+    """How the site's column name ``shown`` matches the first of ``names`` (canonical first,
+    then synonyms): ``(how, matched name)`` with how in exact/synonym/qualified/close, or None."""
+    key = normalise_name(shown)
+    if not key:
+        return None
+    wanted = [(name, normalise_name(name)) for name in names]
+    for n, (name, norm) in enumerate(wanted):
+        if key == norm:
+            return ("exact" if n == 0 else "synonym"), name
+    for name, norm in wanted:
+        if _qualified(key, norm):
+            return "qualified", name
+    for name, norm in wanted:
+        if min(len(key), len(norm)) >= CLOSE_MIN_LEN and \
+                difflib.SequenceMatcher(None, key, norm).ratio() >= CLOSE_RATIO:
+            return "close", name
+    return None
+
+
+@dataclass(frozen=True)
+class SiteColumn:
+    """A column as the site shows it in its navigation."""
+
+    name: str
+    url: str | None
+    path: tuple[str, ...]  # menu names from the top, ending with ``name``
+    level: int  # 1: homepage navigation; 2: navigation of a column page linked from it
+    has_children: bool = False
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """A profile column found on the site."""
+
+    spec: ColumnSpec
+    column: SiteColumn
+    how: str  # exact, synonym, qualified, close, link
+    matched_name: str  # the profile name (canonical or synonym) that matched
+
+    @property
+    def url(self) -> str | None:
+        return self.column.url
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.column.path
+
+
+def _key(site: Snapshot, url: str) -> str:
+    page = site.page_at(url)
+    return page.final_url if page is not None else url
+
+
+def site_columns(site: Snapshot) -> list[SiteColumn]:
+    """Every column reachable from the homepage navigation, one per target page, level 1 first.
+
+    Level 2 columns come from the navigation (menu, sidebar) of pages that the homepage
+    menu links to: a homepage item 政府信息公开 whose page lists 政策文件 in its sidebar
+    makes 政策文件 reachable.
+    """
+    home = site.home
+    if home is None:
+        return []
+    home_keys = {home.url, home.final_url}
+    out: list[SiteColumn] = []
+    seen: set[object] = set()
+
+    def add(path: tuple[str, ...], node: NavNode, level: int) -> None:
+        key = _key(site, node.url) if node.url else path
+        if key in seen or key in home_keys:
+            return
+        seen.add(key)
+        out.append(SiteColumn(node.name, node.url, path, level, bool(node.children)))
+
+    top = [pair for root in home.nav for pair in root.walk()]
+    for path, node in top:
+        add(path, node, 1)
+    visited: set[str] = set()
+    for path, node in top:
+        page = site.page_at(node.url) if node.url else None
+        if page is None or page is home or page.final_url in visited:
+            continue
+        visited.add(page.final_url)
+        for root in page.nav:
+            for sub_path, sub in root.walk():
+                add(path + (sub_path if sub_path[0] != path[-1] else sub_path[1:]), sub, 2)
+    return out
+
+
+def nav_size(site: Snapshot) -> int:
+    home = site.home
+    return sum(1 for root in (home.nav if home else []) for _ in root.walk())
+
+
+def find_column(site: Snapshot, spec: ColumnSpec, columns: list[SiteColumn] | None = None) -> ColumnMatch | None:
+    """The best site column for a profile column, or None when it is not reachable.
+
+    Navigation columns are preferred (better match first, then homepage menu before
+    sidebars, then columns with a page). A homepage link whose text names the column
+    exactly (“更多” boxes, 专题 tiles) is accepted last, so that a column shown on the
+    homepage but not in its menu is never reported missing.
+    """
+    columns = site_columns(site) if columns is None else columns
+    best: tuple[tuple[int, int, int, int], ColumnMatch] | None = None
+    for column in columns:
+        hit = match_name(column.name, spec.names)
+        if hit is None:
+            continue
+        rank = (RANKS[hit[0]], column.level, column.url is None, len(column.path))
+        if best is None or rank < best[0]:
+            best = rank, ColumnMatch(spec, column, hit[0], hit[1])
+    if best is not None:
+        return best[1]
+    home = site.home
+    for link in home.links if home else []:
+        if link.kind != "page" or not link.text:
+            continue
+        hit = match_name(link.text, spec.names)
+        if hit is not None and hit[0] != "close":
+            return ColumnMatch(spec, SiteColumn(link.text, link.url, ("首页", link.text), 1), "link", hit[1])
+    return None
+
+
+def match_profile(name: str, profile: Profile) -> tuple[ColumnSpec, str] | None:
+    """The profile column a site column name stands for, with how it matched."""
+    for spec in profile.columns:
+        hit = match_name(name, spec.names)
+        if hit is not None:
+            return spec, hit[0]
+    return None
+
+
+def column_type(name: str, profile: Profile) -> str | None:
+    """news/notice/plan/static from the profile (when the column is one of its columns) or
+    from the keyword classifier; None when nothing says (such columns are not judged)."""
+    found = match_profile(name, profile)
+    if found is not None:
+        return found[0].type
+    return profile.classify(name)
+
+
+def is_interpretation_column(name: str, profile: Profile) -> bool:
+    key = normalise_name(name)
+    return any(word in key for word in profile.interpretation_columns)
+
+
+def is_policy_column(name: str, profile: Profile) -> bool:
+    """A policy-document column (政策文件, 规范性文件, 法规文件 ...), never an interpretation one."""
+    if is_interpretation_column(name, profile):
+        return False
+    key = normalise_name(name)
+    if any(word in key for word in profile.policy_columns):
+        return True
+    found = match_profile(name, profile)
+    return found is not None and found[1] != "close" and any(
+        word in found[0].name for word in profile.policy_columns)
+
+
+def column_items(site: Snapshot, url: str | None) -> Iterator[tuple[Page, ListItem]]:
+    """Every main-list item of a column, first page and all pagination pages."""
+    if not url:
+        return
+    for page in site.list_pages(url):
+        for item in page.list_items:
+            yield page, item
+
+
+NEEDS_RENDER = ("needs_render_but_off:", "needs_render_no_browser:", "render_failed:")
+
+
+def unreadable(page: Page) -> bool:
+    """The page needed a browser to show its content and did not get one: judge nothing on it."""
+    return not page.rendered and page.render_reason.startswith(NEEDS_RENDER)
