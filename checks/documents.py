@@ -1,0 +1,110 @@
+"""Policy documents and their interpretations: document numbers and title keys.
+
+Helpers for ``missing_interpretation``. A document number (文号) is written
+``示范政发〔2026〕2号``, ``示范政发[2026]第2号`` or ``示范政发［2026］2号``; two numbers are
+the same document when year and serial agree and one issuing-body prefix ends the other
+(a title may glue words before the prefix). Titles are compared by *keys*: the title
+normalised, the title from its ``关于``, and the X of ``关于印发X的通知``, because an
+interpretation names its document in any of these forms (关于《X》的解读, 《X》政策解读,
+图解：X, 一图读懂X).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+DOCNUM = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*第?\s*(\d{1,5})\s*号")
+INTERPRETATION = re.compile(r"解读|图解|一图(?:读|看)懂|一图了解|一图速览|答记者问")
+_PREFIX_STOP = set("的和与及了据照见是为按经在于将把对由从以即或等并知》")
+_LEAD = re.compile(r"^(?:图解|一图(?:读|看)懂|一图了解|一图速览|政策解读|解读)")
+_TAIL = re.compile(r"(?:的)?(?:政策)?(?:解读|图解)(?:材料|稿)?$")
+_PUBLISH = re.compile(r"(?:印发|转发|发布|公布)(.+?)的?(?:通知|决定|公告|通告|批复)?$")
+_QUOTED = re.compile(r"《([^《》]{2,100})》")
+SUPERIOR_PREFIXES = ("国办", "国发", "国函", "国令", "中办", "中发")
+MIN_KEY = 6
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    org: str  # issuing-body prefix (机关代字), e.g. 示范政发
+    year: int
+    serial: int
+
+    def __str__(self) -> str:
+        return f"{self.org}〔{self.year}〕{self.serial}号"
+
+    def same(self, other: DocNumber) -> bool:
+        return self.year == other.year and self.serial == other.serial and (
+            self.org.endswith(other.org) or other.org.endswith(self.org))
+
+
+def _digits(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" else ch for ch in text or "")
+
+
+def _trim(org: str) -> str:
+    cut = max((i + 1 for i, ch in enumerate(org) if ch in _PREFIX_STOP), default=0)
+    for word in ("印发", "转发", "关于", "根据", "按照", "通知", "文件"):
+        at = org.rfind(word)
+        if at >= 0 and at + len(word) < len(org):
+            cut = max(cut, at + len(word))
+    return org[cut:]
+
+
+def doc_numbers(text: str) -> list[DocNumber]:
+    """Every document number in ``text``, in order."""
+    out = []
+    for m in DOCNUM.finditer(_digits(text)):
+        org = _trim(m.group(1))
+        if org:
+            out.append(DocNumber(org, int(m.group(2)), int(m.group(3))))
+    return out
+
+
+def is_interpretation_title(title: str) -> bool:
+    return bool(INTERPRETATION.search(title or ""))
+
+
+def is_own_document(number: DocNumber, site_name: str) -> bool:
+    """Issued by the site's own unit, as far as the number tells: the region character
+    that starts an issuing-body prefix (示 of 示范政发, 鞍 of 鞍政办发) is in the site's
+    name. 国办发, 辽政发 on a township site are superior documents. Unknown site: own."""
+    if number.org.startswith(SUPERIOR_PREFIXES):
+        return False
+    return not site_name or number.org[0] in site_name
+
+
+def normalise_title(title: str) -> str:
+    """A title without width, spaces, punctuation, document numbers or bracketed notes."""
+    text = unicodedata.normalize("NFKC", _digits(title))
+    text = DOCNUM.sub("", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC").lower()
+
+
+def title_keys(title: str) -> set[str]:
+    """The forms under which another page may name this title."""
+    key = normalise_title(title)
+    keys = {key}
+    at = key.find("关于")
+    if at >= 0:
+        keys.update((key[at:], key[at + 2:]))
+    m = _PUBLISH.search(key)
+    if m:
+        keys.add(m.group(1))
+    return {k for k in keys if len(k) >= MIN_KEY}
+
+
+def quoted(title: str) -> list[str]:
+    return _QUOTED.findall(title or "")
+
+
+def interpretation_core(title: str) -> str:
+    """The document an interpretation title names: 关于《X》的解读 -> X, 图解：X -> X."""
+    inner = quoted(title)
+    if inner:
+        return inner[0]
+    key = normalise_title(title)
+    key = _LEAD.sub("", key)
+    return _TAIL.sub("", key)

@@ -1,0 +1,188 @@
+"""missing_interpretation: a policy document has no interpretation (解读) matched to it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from portalwatch.checks.base import Check, Context, Finding
+from portalwatch.checks.columns import column_items, is_interpretation_column, is_policy_column, site_columns
+from portalwatch.checks.documents import (
+    DocNumber, doc_numbers, interpretation_core, is_interpretation_title, is_own_document, title_keys,
+)
+from portalwatch.checks.profiles import profile_of
+from portalwatch.crawler.snapshot import Page, Snapshot
+
+
+@dataclass
+class Document:
+    title: str
+    url: str | None
+    number: DocNumber
+    column: str
+    list_page: str
+    page: Page | None
+    keys: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Interpretation:
+    title: str
+    url: str | None
+    page: Page | None
+    keys: set[str] = field(default_factory=set)  # from its own title: names one document
+    cited: set[str] = field(default_factory=set)  # 《》 titles of its body: used only if its title names none
+    numbers: list[DocNumber] = field(default_factory=list)
+
+
+def _urls(site: Snapshot, url: str | None) -> set[str]:
+    page = site.page_at(url) if url else None
+    return {u for u in (url, page.url if page else None, page.final_url if page else None) if u}
+
+
+def _links(page: Page | None) -> set[str]:
+    """Where a page links to, menus left out (a menu entry is not an association)."""
+    return {link.url for link in page.links if not link.nav} if page is not None else set()
+
+
+def _interpretation(site: Snapshot, title: str, url: str | None) -> Interpretation:
+    page = site.page_at(url) if url else None
+    titles = [title] + ([page.meta.get("ArticleTitle") or page.title] if page is not None else [])
+    interp = Interpretation(title, url, page)
+    for text in titles:
+        interp.keys |= title_keys(interpretation_core(text))
+        interp.numbers += doc_numbers(text)
+    if page is not None:
+        interp.numbers += doc_numbers(" ".join([page.doc_number, *page.cited_doc_numbers]))
+        interp.cited = {k for t in page.cited_titles for k in title_keys(t)}
+    return interp
+
+
+class MissingInterpretation(Check):
+    """What it does: collects the documents of the policy-document columns (政策文件,
+    规范性文件, 法规文件 … — by profile or by name, every pagination page included) that
+    carry a document number (文号, from the article page or the list title), and the
+    interpretations of the site (items of 政策解读 / 解读回应 columns, and any page or list
+    item titled 《…》政策解读, 关于《…》的解读, 图解：…, 一图读懂…, 解读：…). A document
+    is matched to an interpretation by a link either way, by the document number the
+    interpretation cites, by the 《title》 it names, or by a close title. Reports every
+    document left unmatched (major), and every document whose interpretation exists but
+    is not linked from the document page (minor: the two must link each other, 双向关联).
+
+    Why it matters: 国办发〔2016〕80号 requires a policy document and its interpretation to
+    be published in sync, and local rules require the two pages to link to each other;
+    inspectors flag documents without interpretation and interpretations not linked.
+
+    Precision first: documents of superior bodies reposted by the site (国办发, 辽政发 on
+    a township site), documents older than the ``interpretation.min_year`` setting, and
+    sites with no recognisable policy column are not reported (a note says so).
+
+    Example: 示范政办发〔2026〕1号 has no interpretation anywhere on the site.
+    """
+
+    id = "missing_interpretation"
+    severity = "major"
+    message = "政策文件“{title}”（{number}）未找到对应的政策解读，请按照文件与解读同步发布的要求补充解读，并与文件互相链接。"
+    minor_message = "政策文件“{title}”（{number}）已有解读“{interp}”，但文件页面未链接该解读，请在文件与解读页面之间互相添加链接（双向关联）。"
+
+    def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
+        if site.home is None or site.unreachable:
+            return
+        profile = profile_of(ctx)
+        settings = profile.interpretation
+        columns = site_columns(site)
+        if not columns:
+            self.note("首页未识别到导航栏目，无法检查政策文件是否配有解读。")
+            return
+        policy = [c for c in columns if c.url and is_policy_column(c.name, profile)]
+        if not policy:
+            self.note("未找到政策文件类栏目（政策文件、规范性文件、法规文件等），无法检查政策文件是否配有解读。")
+            return
+        documents, superior = self._documents(site, policy, settings)
+        if superior:
+            self.note(f"政策文件栏目中有 {len(superior)} 份上级或其他机关的文件（如 {superior[0]}），"
+                      "不要求本站发布解读，未作检查。")
+        interps = self._interpretations(site, [c for c in columns if c.url and is_interpretation_column(c.name, profile)])
+        ratio = float(settings.get("close_title_ratio", 0.85))
+        named = {id(i) for i in interps if any(self._titled(d, i, ratio) for d in documents)}
+        for doc in documents:
+            matches = [(i, how) for i in interps if (how := self._match(site, doc, i, ratio, id(i) in named))]
+            evidence = {"title": doc.title, "doc_number": str(doc.number), "column": doc.column,
+                        "list_page": doc.list_page, "document_crawled": doc.page is not None,
+                        "interpretations_seen": len(interps)}
+            if not matches:
+                yield self.finding(url=doc.url or doc.list_page, column=doc.column, evidence=evidence,
+                                   title=doc.title, number=doc.number)
+                continue
+            if doc.page is None:
+                continue  # cannot see the document's links: do not guess
+            targets = _links(doc.page)
+            if any(_urls(site, i.url) & targets for i, _ in matches):
+                continue
+            interp, how = matches[0]
+            evidence |= {"interpretation_title": interp.title, "interpretation_url": interp.url, "matched_by": how,
+                         "document_links_interpretation": False,
+                         "interpretation_links_document": bool(_urls(site, doc.url) & _links(interp.page))}
+            yield self.finding(url=doc.url or doc.list_page, column=doc.column, evidence=evidence, severity="minor",
+                               message=self.minor_message.format(title=doc.title, number=doc.number, interp=interp.title))
+
+    def _documents(self, site: Snapshot, policy: list, settings) -> tuple[list[Document], list[str]]:
+        home = site.home
+        site_name = (home.meta.get("SiteName") or home.title) if home else ""
+        min_year = int(settings.get("min_year") or 0)
+        own_only = bool(settings.get("own_documents_only", True))
+        documents: dict[str, Document] = {}
+        superior: list[str] = []
+        for column in policy:
+            for list_page, item in column_items(site, column.url):
+                if not item.url or item.url in documents or is_interpretation_title(item.title):
+                    continue
+                page = site.page_at(item.url)
+                numbers = doc_numbers(page.doc_number) if page is not None and page.doc_number else []
+                numbers = numbers or doc_numbers(item.title)
+                if not numbers or numbers[0].year < min_year:
+                    continue
+                if own_only and not is_own_document(numbers[0], site_name):
+                    superior.append(str(numbers[0]))
+                    continue
+                title = item.title or (page.title if page else "")
+                keys = title_keys(title) | (title_keys(page.meta.get("ArticleTitle", "")) if page else set())
+                documents[item.url] = Document(title, item.url, numbers[0], column.name, list_page.url, page, keys)
+        return list(documents.values()), superior
+
+    def _interpretations(self, site: Snapshot, columns: list) -> list[Interpretation]:
+        found: dict[str, tuple[str, str | None]] = {}
+        for column in columns:
+            for _, item in column_items(site, column.url):
+                found.setdefault(item.url or item.title, (item.title, item.url))
+        for page in list(site.pages.values()):
+            for item in page.list_items + page.other_items:
+                if is_interpretation_title(item.title):
+                    found.setdefault(item.url or item.title, (item.title, item.url))
+            title = page.meta.get("ArticleTitle") or page.title
+            if not page.list_items and not page.doc_number and is_interpretation_title(title):
+                found.setdefault(page.url, (title, page.url))
+        return [_interpretation(site, title, url) for title, url in found.values()]
+
+    @staticmethod
+    def _titled(doc: Document, interp: Interpretation, ratio: float) -> bool:
+        if doc.keys & interp.keys:
+            return True
+        return any(len(a) >= 8 and difflib.SequenceMatcher(None, a, b).ratio() >= ratio
+                   for a in doc.keys for b in interp.keys)
+
+    def _match(self, site: Snapshot, doc: Document, interp: Interpretation, ratio: float, named: bool) -> str:
+        """How ``interp`` is this document's interpretation ("" when it is not)."""
+        doc_urls, interp_urls = _urls(site, doc.url), _urls(site, interp.url)
+        if doc_urls & interp_urls:
+            return ""
+        if interp_urls & _links(doc.page) or doc_urls & _links(interp.page):
+            return "link"
+        if any(doc.number.same(n) for n in interp.numbers):
+            return "doc_number"
+        if self._titled(doc, interp, ratio):
+            return "title"
+        if not named and doc.keys & interp.cited:
+            return "cited_title"
+        return ""
