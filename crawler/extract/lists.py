@@ -23,6 +23,7 @@ from ..snapshot import ListItem
 from ._text import NON_CONTENT_TAGS, anchor_name, fold, resolve_url, text_of
 from .dates import date_only
 from .layout import Layout, find_layout
+from .navblocks import find_nav_blocks
 
 _STOP = frozenset({"body", "html", "ul", "ol", "table", "tbody", "thead", "dl", "form", "select"})
 _ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "div", "p", "section", "article", "h3", "h4", "h5", "span", "td"})
@@ -30,7 +31,7 @@ _DIGIT = re.compile(r"\d")
 LONG_TITLE = 6  # characters: shorter anchors are category tags, "more" links, icons
 MIN_UNDATED_ROWS = 3
 LONG_UNDATED_TITLE = 8  # an undated row must look like an article title, not a name
-MIN_START_TITLE = 4
+MIN_START_TITLE = 5  # visible characters of a link that may start a row
 MAX_ROW_TEXT = 400  # a "row" with more text than this is an article body, not a list entry
 
 
@@ -133,7 +134,7 @@ def _find_rows(root: etree._Element, scanner: _Scanner, excluded: set) -> tuple[
         if a in excluded or not a.get("href"):
             continue
         info = scanner.anchor(a)
-        if info is None or len(info[1]) < MIN_START_TITLE or len(fold(text_of(a))) < MIN_START_TITLE:
+        if info is None or len(info[1]) < MIN_START_TITLE or len(fold(a.text if len(a) == 0 else text_of(a))) < MIN_START_TITLE:
             continue  # a category tag, icon or share button; the row's title link finds the row
         el, row_el, row = a.getparent(), None, None
         for _ in range(5):
@@ -167,8 +168,6 @@ def extract_lists(root: etree._Element, base_url: str, ref_date: dt.date | None 
     """``(main list, other dated items)``, both in page order."""
     ref_date = ref_date or dt.date.today()
     if layout is None:
-        from .nav import find_nav_blocks
-
         layout = find_layout(root)
         find_nav_blocks(root, base_url, layout)
     excluded = set()

@@ -119,8 +119,9 @@ def _crumb_chunks(el: etree._Element, out: list[str], depth: int = 0) -> None:
             out.extend(_CRUMB_SEP.split(child.tail))
 
 
-def extract_breadcrumb(layout: Layout) -> list[str]:
+def extract_breadcrumb(root: etree._Element, layout: Layout | None = None) -> list[str]:
     """Names along the 当前位置 trail (首页 > 政务公开 > ...), current page last."""
+    layout = layout or find_layout(root)
     for el in layout.breadcrumb:
         chunks: list[str] = []
         _crumb_chunks(el, chunks)

@@ -12,14 +12,13 @@ are dropped from the tree; in-page and external link farms (友情链接) are ig
 from __future__ import annotations
 
 import re
-from itertools import islice
-from dataclasses import dataclass
 
 from lxml import etree
 
 from ..snapshot import NavNode
-from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, site_key, text_of
-from .layout import SUB_NAV_TOKEN, NAV_TOKEN, Layout, find_layout, tokens
+from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url
+from .layout import Layout, find_layout
+from .navblocks import NavBlock, find_nav_blocks
 
 MAX_NODES = 3000
 _DROP = {
@@ -29,102 +28,7 @@ _DROP = {
     "加入收藏", "收藏本站", "邮箱", "搜索", "高级搜索", "微博", "微信",
 }
 _DROP_PART = re.compile(r"无障碍|切換|切换|english|^你好", re.I)
-_ARTICLE_URL = re.compile(
-    r"t\d{8}_\d+|/\d{6}/|/art/\d{4}/|art_\d+_\d+|content_\d+|/[0-9a-f]{32}\.|/\d{4}-\d{2}/\d{2}/|\d{6,}\.s?html?$", re.I
-)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
-
-
-@dataclass
-class NavBlock:
-    element: etree._Element
-    weak: bool = False  # recognised by shape (a column link list), not by its name
-    external: bool = False  # mostly links to other sites: flagged as nav, left out of the tree
-    sub: bool = False  # a drop-down panel set (``.submenu``)
-
-
-def _is_sub(el: etree._Element) -> bool:
-    nav_tokens = [t for t in tokens(el) if NAV_TOKEN.search(t)]
-    return bool(nav_tokens) and all(SUB_NAV_TOKEN.search(t) for t in nav_tokens)
-
-
-def _mostly_external(anchors: list[etree._Element], base_url: str) -> bool:
-    home = site_key(base_url)
-    urls = [resolve_url(base_url, a.get("href")) for a in anchors]
-    urls = [u for u in urls if u]
-    return bool(urls) and sum(site_key(u) != home for u in urls) > len(urls) / 2
-
-
-def _weak_blocks(root: etree._Element, base_url: str, taken: set) -> list[NavBlock]:
-    """Column link lists without a telling class name (``ul.sx-uls``, ``table.gl_left``)."""
-    found: list[NavBlock] = []
-    for el in root.iter("ul", "ol", "table"):
-        if el in taken:
-            continue
-        anchors = [a for a in el.iter("a") if a.get("href")]
-        if not 4 <= len(anchors) <= 60:
-            continue
-        names = [anchor_name(a) for a in anchors]
-        if sum(2 <= len(n) <= 16 for n in names) < 0.8 * len(names):
-            continue
-        urls = [resolve_url(base_url, a.get("href")) for a in anchors]
-        if sum(bool(u) and not _ARTICLE_URL.search(u) for u in urls) < 0.8 * len(urls):
-            continue
-        text = fold(text_of(el))
-        if _DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
-            continue
-        if _mostly_external(anchors, base_url):
-            continue
-        found.append(NavBlock(el, weak=True))
-        taken.update(el.iter())
-    return found
-
-
-def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None = None) -> list[NavBlock]:
-    """Navigation blocks in document order; also records them in ``layout.nav``."""
-    layout = layout or find_layout(root)
-    crumbs = layout.members("breadcrumb")
-    candidates = []
-    for el in layout.nav_candidates:
-        if el in crumbs:
-            continue
-        anchors = [a for a in el.iter("a") if a.get("href") is not None]
-        if not anchors or len(anchors) > 300 or len(list(islice(_DATEISH.finditer(text_of(el)), 3))) >= 3:
-            continue
-        candidates.append((el, set(el.iter()), anchors))
-    kept = []
-    for el, members, anchors in candidates:
-        inner = [o for o, _, _ in candidates if o is not el and o in members]
-        if any(not _is_sub(o) for o in inner):
-            continue  # a wrapper around real menus: use the menus themselves
-        kept.append((el, members, anchors))
-    blocks: list[NavBlock] = []
-    taken: set = set()
-    for el, members, anchors in kept:
-        if el in taken:
-            continue  # a drop-down panel inside a kept menu
-        blocks.append(NavBlock(el, external=_mostly_external(anchors, base_url), sub=_is_sub(el)))
-        taken.update(members)
-    taken.update(crumbs)
-    taken.update(layout.members("footer"))
-    weak = _weak_blocks(root, base_url, taken)
-    if weak and blocks:
-        wanted = {b.element: b for b in blocks + weak}
-        ordered = []
-        for el in root.iter():
-            if el in wanted:
-                ordered.append(wanted.pop(el))
-                if not wanted:
-                    break
-        blocks = ordered
-    else:
-        blocks = blocks or weak
-    layout.nav = [b.element for b in blocks]
-    layout.reset()
-    return blocks
-
-
 class _Builder:
     """Turns navigation markup into NavNodes; remembers which nodes are utility links."""
 

@@ -20,7 +20,8 @@ from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
 from .meta import extract_breadcrumb, extract_meta, extract_pub_date, page_title
-from .nav import extract_nav, find_nav_blocks, nav_link_urls
+from .nav import extract_nav, nav_link_urls
+from .navblocks import find_nav_blocks
 from .pagination import extract_pagination
 from .placeholder import find_placeholder, main_text
 from ._text import document_base, fold
@@ -126,7 +127,7 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     meta = out["meta"] = _safe(lambda: extract_meta(root), {}, "meta")
     out["title"] = _safe(lambda: page_title(root), "", "title")
     out["pub_date"], out["pub_date_text"] = _safe(lambda: extract_pub_date(root, meta, as_of, layout), (None, ""), "date")
-    out["breadcrumb"] = _safe(lambda: extract_breadcrumb(layout), [], "breadcrumb")
+    out["breadcrumb"] = _safe(lambda: extract_breadcrumb(root, layout), [], "breadcrumb")
     if with_nav:
         out["nav"] = _safe(lambda: extract_nav(root, base, blocks), [], "nav")
     nav_urls = _safe(lambda: nav_link_urls(root, base, blocks, layout), set(), "nav_urls")
@@ -135,7 +136,7 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     out["placeholder"] = _safe(lambda: find_placeholder(root, layout), "", "placeholder")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
     body = _safe(lambda: main_text(root, layout), "", "main_text")
-    out["text_length"] = sum(1 for ch in body if not ch.isspace())
+    out["text_length"] = len(body) - body.count(" ")  # main_text is folded: spaces are single
     title = meta.get("ArticleTitle", "")
     own = out["doc_number"] = _safe(
         lambda: own_doc_number(root, meta_title=title, page_title=out["title"], body_text=body, layout=layout), "", "doc_number"

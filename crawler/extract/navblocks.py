@@ -1,0 +1,140 @@
+"""Which parts of a page are navigation (menus, side menus, column link lists).
+
+Navigation matters twice: its links are flagged (template links repeat on every page and
+a dead menu link is one defect, not hundreds) and its columns form the tree that
+``missing_column`` searches. Menus are recognised by name (``nav``, ``menu``, ``daohang``,
+``dh``, ``lanmu``, ``role=navigation``...); a named element that merely wraps other menus
+gives way to them, and a drop-down panel belongs to its menu. Unnamed lists of short
+links to column pages (``ul.sx-uls``, ``table.gl_left``) are recognised by their shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from lxml import etree
+
+from ._text import anchor_name, fold, resolve_url, site_key, text_of
+from .layout import NAV_TOKEN, SUB_NAV_TOKEN, Layout, find_layout, tokens
+
+_ARTICLE_URL = re.compile(
+    r"t\d{8}_\d+|/\d{6}/|/art/\d{4}/|art_\d+_\d+|content_\d+|/[0-9a-f]{32}\.|/\d{4}-\d{2}/\d{2}/|\d{6,}\.s?html?$", re.I
+)
+_DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
+
+
+
+@dataclass
+class NavBlock:
+    element: etree._Element
+    weak: bool = False  # recognised by shape (a column link list), not by its name
+    external: bool = False  # mostly links to other sites: flagged as nav, left out of the tree
+    sub: bool = False  # a drop-down panel set (``.submenu``)
+
+
+def _is_sub(el: etree._Element) -> bool:
+    nav_tokens = [t for t in tokens(el) if NAV_TOKEN.search(t)]
+    return bool(nav_tokens) and all(SUB_NAV_TOKEN.search(t) for t in nav_tokens)
+
+
+def _mostly_external(anchors: list[etree._Element], base_url: str) -> bool:
+    """True when most links go to other sites (a 友情链接 farm). Relative links are local."""
+    home = site_key(base_url)
+    hosts = []
+    for a in anchors:
+        href = (a.get("href") or "").strip()
+        low = href[:8].lower()
+        if low.startswith(("http://", "https://", "//")):
+            hosts.append(site_key(href if "://" in href[:8] else "http:" + href) != home)
+        elif href and not low.startswith(("javascript", "#", "mailto")):
+            hosts.append(False)
+    return bool(hosts) and sum(hosts) > len(hosts) / 2
+
+
+def _inside(el: etree._Element, stops: set) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent in stops:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _weak_blocks(root: etree._Element, base_url: str, stops: set) -> list[NavBlock]:
+    """Column link lists without a telling class name (``ul.sx-uls``, ``table.gl_left``)."""
+    found: list[NavBlock] = []
+    for el in root.iter("ul", "ol", "table"):
+        if el in stops or _inside(el, stops):
+            continue
+        anchors = [a for a in el.iter("a") if a.get("href")]
+        if not 4 <= len(anchors) <= 60:
+            continue
+        names = [anchor_name(a) for a in anchors]
+        if sum(2 <= len(n) <= 16 for n in names) < 0.8 * len(names):
+            continue
+        urls = [resolve_url(base_url, a.get("href")) for a in anchors]
+        if sum(bool(u) and not _ARTICLE_URL.search(u) for u in urls) < 0.8 * len(urls):
+            continue
+        text = fold(text_of(el))
+        if _DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
+            continue
+        if _mostly_external(anchors, base_url):
+            continue
+        found.append(NavBlock(el, weak=True))
+        stops.add(el)
+    return found
+
+
+def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None = None) -> list[NavBlock]:
+    """Navigation blocks in document order; also records them in ``layout.nav``.
+
+    A nav-named element that contains other (non-drop-down) nav-named elements is a
+    wrapper (a whole header) and gives way to them; a drop-down panel inside a kept menu
+    is part of that menu.
+    """
+    layout = layout or find_layout(root)
+    crumbs = set(layout.breadcrumb)
+    candidates = [
+        el for el in layout.nav_candidates
+        if el not in crumbs and not _inside(el, crumbs) and el.find(".//a[@href]") is not None
+    ]
+    cset = set(candidates)
+    ancestors = {}
+    for el in candidates:
+        chain, parent = [], el.getparent()
+        while parent is not None:
+            if parent in cset:
+                chain.append(parent)
+            parent = parent.getparent()
+        ancestors[el] = chain
+    wrappers = set()
+    for el in candidates:
+        if not _is_sub(el):
+            wrappers.update(ancestors[el])
+    kept = {el for el in candidates if el not in wrappers}
+    blocks: list[NavBlock] = []
+    for el in candidates:
+        if el not in kept or any(a in kept for a in ancestors[el]):
+            continue  # a wrapper, or a drop-down panel inside a kept menu
+        anchors = [a for a in el.iter("a") if a.get("href") is not None]
+        if len(anchors) > 300 or len(list(islice(_DATEISH.finditer(text_of(el)), 3))) >= 3:
+            continue  # a whole page section or a dated news list, not a menu
+        blocks.append(NavBlock(el, external=_mostly_external(anchors, base_url), sub=_is_sub(el)))
+    stops = {b.element for b in blocks} | crumbs | set(layout.footer)
+    weak = _weak_blocks(root, base_url, stops)
+    if weak and blocks:
+        wanted = {b.element: b for b in blocks + weak}
+        ordered = []
+        for el in root.iter():
+            if el in wanted:
+                ordered.append(wanted.pop(el))
+                if not wanted:
+                    break
+        blocks = ordered
+    else:
+        blocks = blocks or weak
+    layout.nav = [b.element for b in blocks]
+    layout.reset()
+    return blocks
