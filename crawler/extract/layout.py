@@ -34,12 +34,22 @@ CRUMB_TOKEN = re.compile(
     r"crumb|^position(?!-(?:relative|absolute|fixed|static|sticky))|^location|^local$|^pos$|weizhi|dqwz|"
     r"^curpos|^path$|dangqian|^mbx|^site[-_]?path|^current[-_]?(?:position|location|path)"
 )
-NAV_TOKEN = re.compile(r"nav|menu|memu|daohang|lanmu|column|leftnav|^dh(?:[-_a-z]{0,4})$|^lm(?:[-_]|$)")
+NAV_TOKEN = re.compile(r"nav|menu|memu|daohang|lanmu|column|sidebar|^dh(?:[-_a-z]{0,4})$|^lm(?:[-_]|$)")
+# Names that say "menu" outright; ``column``/``lanmu``/``sidebar`` blocks are often article
+# lists, so those only count as navigation when they look like a list of short links.
+MENU_TOKEN = re.compile(r"nav|menu|memu|daohang|^dh(?:[-_a-z]{0,4})$|^lm(?:[-_]|$)")
 SUB_NAV_TOKEN = re.compile(r"sub[-_]?(?:menu|nav)|dropdown|drop[-_]?menu|child|second|menu[-_]bd")
 _NOT_NAV = re.compile(r"crumb|btn|toggle|close|mask|^navbar-toggler|nav-icon")
 _CRUMB_TEXT = re.compile(r"(?:当前|所在|现在|您的|你的|您当前)\S{0,4}位置")
 
 REGION_KINDS = ("header", "footer", "aside", "breadcrumb", "nav")
+
+
+def menu_named(el: etree._Element) -> bool:
+    """``<nav>``, ``role=navigation`` or a class/id that says nav/menu/daohang/dh."""
+    if el.tag == "nav" or (el.get("role") or "").lower() == "navigation":
+        return True
+    return any(MENU_TOKEN.search(t) and not _NOT_NAV.search(t) for t in tokens(el))
 
 
 def tokens(el: etree._Element) -> list[str]:

@@ -17,7 +17,7 @@ from itertools import islice
 from lxml import etree
 
 from ._text import anchor_name, fold, resolve_url, site_key, text_of
-from .layout import NAV_TOKEN, SUB_NAV_TOKEN, Layout, find_layout, tokens
+from .layout import NAV_TOKEN, SUB_NAV_TOKEN, Layout, find_layout, menu_named, tokens
 
 _ARTICLE_URL = re.compile(
     r"t\d{8}_\d+|/\d{6}/|/art/\d{4}/|art_\d+_\d+|content_\d+|/[0-9a-f]{32}\.|/\d{4}-\d{2}/\d{2}/|\d{6,}\.s?html?$", re.I
@@ -62,6 +62,12 @@ def _inside(el: etree._Element, stops: set) -> bool:
     return False
 
 
+def _short_names(anchors: list[etree._Element]) -> bool:
+    """Most links are named like columns (2-16 characters), not like articles."""
+    names = [anchor_name(a) for a in anchors]
+    return sum(2 <= len(n) <= 16 for n in names) >= 0.8 * len(names)
+
+
 def _weak_blocks(root: etree._Element, base_url: str, stops: set) -> list[NavBlock]:
     """Column link lists without a telling class name (``ul.sx-uls``, ``table.gl_left``)."""
     found: list[NavBlock] = []
@@ -71,9 +77,9 @@ def _weak_blocks(root: etree._Element, base_url: str, stops: set) -> list[NavBlo
         anchors = [a for a in el.iter("a") if a.get("href")]
         if not 4 <= len(anchors) <= 60:
             continue
-        names = [anchor_name(a) for a in anchors]
-        if sum(2 <= len(n) <= 16 for n in names) < 0.8 * len(names):
+        if not _short_names(anchors):
             continue
+        names = [anchor_name(a) for a in anchors]
         urls = [resolve_url(base_url, a.get("href")) for a in anchors]
         if sum(bool(u) and not _ARTICLE_URL.search(u) for u in urls) < 0.8 * len(urls):
             continue
@@ -121,6 +127,8 @@ def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None =
         anchors = [a for a in el.iter("a") if a.get("href") is not None]
         if len(anchors) > 300 or len(list(islice(_DATEISH.finditer(text_of(el)), 3))) >= 3:
             continue  # a whole page section or a dated news list, not a menu
+        if not menu_named(el) and not _short_names(anchors):
+            continue  # ``div.column_list`` of article titles
         blocks.append(NavBlock(el, external=_mostly_external(anchors, base_url), sub=_is_sub(el)))
     stops = {b.element for b in blocks} | crumbs | set(layout.footer)
     weak = _weak_blocks(root, base_url, stops)

@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from ._text import NON_CONTENT_TAGS, content_roots, fold
-from .layout import Layout, find_layout
+from .layout import Layout, find_layout, menu_named
 
 PLACEHOLDER = re.compile(
     r"(?:该栏目|本栏目|此栏目|栏目)?(?:暂无(?:相关)?(?:信息|数据|内容|记录|文章|文件|公告)|"
@@ -24,7 +24,6 @@ MAX_PLACEHOLDER_TEXT = 30  # longer text is a sentence that merely mentions 暂�
 _DYNAMIC_ATTRS = ("ms-if", "ms-visible", "v-if", "v-show", "v-else", "ng-if", "ng-show", "x-show", "*ngif", "hidden")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _REGIONS = ("header", "footer", "nav", "aside", "breadcrumb")
-_NOT_MAIN = _REGIONS + ("nav_candidates",)  # a menu-named block without links is still not content
 
 
 def _hidden_or_dynamic(el: etree._Element) -> bool:
@@ -35,6 +34,16 @@ def _hidden_or_dynamic(el: etree._Element) -> bool:
         for name in el.attrib:
             if name.lower().startswith(_DYNAMIC_ATTRS):
                 return True
+        el = el.getparent()
+    return False
+
+
+def _in_menu(el: etree._Element, layout: Layout) -> bool:
+    """Inside a menu-named block, even one without links (so not a navigation block)."""
+    menus = {m for m in layout.nav_candidates if menu_named(m)}
+    while el is not None:
+        if el in menus:
+            return True
         el = el.getparent()
     return False
 
@@ -61,7 +70,7 @@ def find_placeholder(root: etree._Element, layout: Layout | None = None) -> str:
         if not m or len(text) - len(m.group(0)) > 12:
             continue
         el = hit.owner
-        if el is None or el.tag in NON_CONTENT_TAGS or layout.inside(el, _NOT_MAIN):
+        if el is None or el.tag in NON_CONTENT_TAGS or layout.inside(el, _REGIONS) or _in_menu(el, layout):
             continue
         if _in_link(el) or _hidden_or_dynamic(el):
             continue

@@ -383,6 +383,14 @@ def test_title_dates_are_not_item_dates_and_undated_rows_still_list():
     assert len(fields["list_items"]) == 4
 
 
+def test_column_named_article_list_is_a_list_not_a_menu():
+    rows = "".join(f"<li><a href='/zwgk/art{i}.html'>关于做好第{i}批重点项目申报工作的通知</a></li>" for i in range(5))
+    fields = page(f"<div class='column_list'><ul>{rows}</ul></div>")
+    assert len(fields["list_items"]) == 5 and fields["nav"] == []
+    assert not any(link.nav for link in fields["links"])
+    assert page("<div class='column-content'><p>暂无信息</p></div>")["placeholder"] == "暂无信息"
+
+
 def test_two_undated_rows_are_not_a_list():
     rows = "".join(f"<li><a href='/n{i}.html'>一篇没有日期的文章标题{i}</a></li>" for i in range(2))
     assert page(f"<ul>{rows}</ul>")["list_items"] == []
