@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import os
 import time
 import urllib.error
@@ -57,7 +58,7 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT) -> dict[str, Any]:
         row["status"] = exc.code
         row["ok"] = None if exc.code in BLOCKED else 0
         row["error"] = f"http_{exc.code}"
-    except (TimeoutError, OSError, urllib.error.URLError, ValueError) as exc:
+    except (TimeoutError, OSError, urllib.error.URLError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         row["error"] = "timeout" if isinstance(reason, TimeoutError) or "timed out" in str(reason) \
             else type(reason).__name__ + (f": {reason}" if str(reason) else "")

@@ -1,0 +1,219 @@
+"""A simulated night: N generated portals through ``portalwatch run --all``.
+
+    python bench/night.py [--sites 100] [--jobs N] [--json out.json]
+
+Starts N small township portals on N local ports (127.0.0.1 only), registers them with
+``portalwatch sites import``, runs ``portalwatch run --all`` at the default politeness
+(concurrency 4, delay 0.25 s) and reports the total wall time, sites per hour, the peak
+memory of the run (the whole process tree, sampled) and a projection for 1,000 and
+10,000 sites. The projection separates the fixed cost of an audit (process start, crawler
+start-up: measured on a one-page site) from the per-request cost (measured here), so it
+can be scaled to realistic portal sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import psutil
+
+AS_OF = dt.date(2026, 11, 20)
+COLUMNS = [("gzdt", "工作动态"), ("tzgg", "通知公告"), ("zcwj", "政策文件")]
+ARTICLES = 4
+
+
+def portal(index: int) -> dict[str, bytes]:
+    """One small township portal: homepage, three columns of four dated articles, a dead link."""
+    def html(title: str, body: str) -> bytes:
+        return (f"<html><head><meta charset='utf-8'><title>{title}</title></head>"
+                f"<body><h1>{title}</h1>{body}</body></html>").encode("utf-8")
+
+    town = f"第{index}镇"
+    nav = "".join(f"<a href='/{slug}/'>{name}</a> " for slug, name in COLUMNS) + "<a href='/xxgk/'>信息公开</a>"
+    pages = {"/": html(f"{town}人民政府", f"<div class='nav'>{nav}</div><p>{AS_OF:%Y-%m-%d} 更新</p>")}
+    for slug, name in COLUMNS:
+        items = []
+        for k in range(ARTICLES):
+            day = AS_OF - dt.timedelta(days=3 + 9 * k + index % 5)
+            path = f"/{slug}/{day:%Y%m}/t{day:%Y%m%d}_{k}.html"
+            pages[path] = html(f"{town}{name}{k}", f"<p>发布时间：{day:%Y-%m-%d}</p><p>正文内容。</p>")
+            items.append(f"<li><a href='{path}'>{town}{name}第{k}条</a><span>{day:%Y-%m-%d}</span></li>")
+        pages[f"/{slug}/"] = html(name, "<ul>" + "".join(items) + "</ul>")
+    return pages  # /xxgk/ is left out: a dead link on every homepage
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(False)
+
+    def do_GET(self) -> None:
+        self._serve(True)
+
+    def _serve(self, body: bool) -> None:
+        server = self.server
+        with server.lock:  # type: ignore[attr-defined]
+            server.hits += 1  # type: ignore[attr-defined]
+        data = server.pages.get(self.path.split("?")[0])  # type: ignore[attr-defined]
+        status = 200 if data is not None else 404
+        data = data if data is not None else b"<html><title>404</title><body>Not Found</body></html>"
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+def serve_portals(count: int) -> list[ThreadingHTTPServer]:
+    servers = []
+    for i in range(count):
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        httpd.daemon_threads = True
+        httpd.pages, httpd.hits, httpd.lock = portal(i), 0, threading.Lock()  # type: ignore[attr-defined]
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+    return servers
+
+
+def run_sampled(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, dict[str, float]]:
+    """Run a command; sample the RSS of its whole process tree every 0.2 s."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(proc.pid)
+    peak_tree = peak_one = 0
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.extend(proc.communicate()), daemon=True)
+    reader.start()
+    while reader.is_alive():
+        try:
+            procs = [parent, *parent.children(recursive=True)]
+            rss = []
+            for p in procs:
+                try:
+                    rss.append(p.memory_info().rss)
+                except psutil.Error:
+                    pass
+            peak_tree, peak_one = max(peak_tree, sum(rss)), max(peak_one, max(rss, default=0))
+        except psutil.Error:
+            pass
+        reader.join(0.2)
+    wall = time.monotonic() - t0
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out[0] if out else "", out[1] if out else "")
+    return done, wall, {"peak_tree_mb": peak_tree / 2**20, "peak_one_mb": peak_one / 2**20}
+
+
+def pw(*args: str) -> list[str]:
+    return [sys.executable, "-m", "portalwatch", *args]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sites", type=int, default=100)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel audits (default: cores)")
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument("--keep", type=Path, help="keep the database here instead of a temporary folder")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="pw-night-"))
+    db = args.keep or work / "night.db"
+    servers = serve_portals(args.sites + 1)
+    tiny = servers.pop()  # a one-page site for the fixed cost of an audit
+    tiny.pages = {"/": b"<html><title>t</title><body>ok</body></html>"}  # type: ignore[attr-defined]
+    t0 = time.monotonic()
+    subprocess.run(pw("audit", f"http://127.0.0.1:{tiny.server_address[1]}/", "--db", str(work / "tiny.db"),
+                      "--no-progress", "--format", "json"), capture_output=True, check=False)
+    fixed = time.monotonic() - t0
+
+    registry = work / "sites.csv"
+    with open(registry, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "url", "profile", "unit", "emails"])
+        for i, httpd in enumerate(servers):
+            writer.writerow([f"第{i}镇", f"http://127.0.0.1:{httpd.server_address[1]}/", "township",
+                             f"第{i}镇人民政府", f"office{i}@example.gov.cn"])
+    imported = subprocess.run(pw("sites", "import", str(registry), "--db", str(db)), capture_output=True, text=True)
+    print(imported.stdout.strip(), file=sys.stderr)
+
+    print(f"running {args.sites} sites, {args.jobs} at a time ...", file=sys.stderr)
+    cpu0 = psutil.Process().cpu_times()
+    done, wall, memory = run_sampled(pw("run", "--all", "--as-of", AS_OF.isoformat(), "--jobs", str(args.jobs),
+                                        "--db", str(db)))
+    cpu1 = psutil.Process().cpu_times()
+    cpu_children = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
+    requests = sum(s.hits for s in servers)  # type: ignore[attr-defined]
+    with sqlite3.connect(db) as conn:
+        statuses = dict(conn.execute("select status, count(*) from runs group by status").fetchall())
+        pages = conn.execute("select count(*) from pages").fetchone()[0]
+        findings = conn.execute("select count(*) from findings").fetchone()[0]
+        elapsed = [json.loads(r[0])["elapsed"] for r in conn.execute("select detail from job_log where kind='audit'")]
+    per_site = sum(elapsed) / len(elapsed)
+    per_request = max(0.0, per_site - fixed) / (requests / args.sites)
+    figures = {
+        "sites": args.sites, "jobs": args.jobs, "exit_code": done.returncode, "runs": statuses,
+        "wall_seconds": round(wall, 1), "sites_per_hour": round(args.sites / wall * 3600),
+        "peak_tree_mb": round(memory["peak_tree_mb"]), "peak_one_audit_mb": round(memory["peak_one_mb"]),
+        "pages": pages, "requests": requests, "findings": findings,
+        "audit_seconds_mean": round(per_site, 2), "audit_fixed_seconds": round(fixed, 2),
+        "seconds_per_request": round(per_request, 3), "cpu_seconds_per_audit": round(cpu_children / args.sites, 2),
+    }
+    # Audits mostly wait (politeness), so more of them than cores fit: as many as the CPU allows.
+    cpu_share = cpu_children / args.sites / per_site  # cores one running audit keeps busy
+    figures["cpu_bound_jobs"] = max(args.jobs, int((os.cpu_count() or 1) * 0.8 / max(cpu_share, 1e-3)))
+    projections = {}
+    for label, jobs in (("", args.jobs), ("cpu_bound_", figures["cpu_bound_jobs"])):
+        for n in (1000, 10000):
+            projections[f"{label}{n}_sites_like_these_hours"] = round(n * per_site / jobs / 3600, 2)
+            for size in (200, 2000):  # requests per real portal: a township, a county portal
+                real = n * (fixed + size * per_request) / jobs
+                projections[f"{label}{n}_sites_{size}_requests_hours"] = round(real / 3600, 1)
+    figures["projection"] = projections
+    report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    for s in servers:
+        s.shutdown()
+    shutil.rmtree(work, ignore_errors=True)
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+    return 0 if done.returncode == 0 else 1
+
+
+def report(f: dict) -> None:
+    p = f["projection"]
+    print(f"""模拟夜间检查：{f['sites']} 个网站，同时 {f['jobs']} 个（默认礼貌设置：每站并发 4、间隔 0.25 秒）
+  运行结果：{f['runs']}，退出码 {f['exit_code']}
+  总用时：{f['wall_seconds']} 秒；每小时 {f['sites_per_hour']} 个网站
+  峰值内存：进程树合计 {f['peak_tree_mb']} MB，单个审计进程 {f['peak_one_audit_mb']} MB
+  抓取页面 {f['pages']} 个，请求 {f['requests']} 次，发现问题 {f['findings']} 个
+  单站平均用时 {f['audit_seconds_mean']} 秒（其中启动等固定开销约 {f['audit_fixed_seconds']} 秒），
+  每个请求约 {f['seconds_per_request']} 秒，单站 CPU 时间 {f['cpu_seconds_per_audit']} 秒
+推算（同时 {f['jobs']} 个）：
+  1,000 个同样规模的网站：{p['1000_sites_like_these_hours']} 小时；10,000 个：{p['10000_sites_like_these_hours']} 小时
+  1,000 个网站、每站 200 次请求：{p['1000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['1000_sites_2000_requests_hours']} 小时
+  10,000 个网站、每站 200 次请求：{p['10000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['10000_sites_2000_requests_hours']} 小时
+按 CPU 余量推算（同时 {f['cpu_bound_jobs']} 个，--jobs {f['cpu_bound_jobs']}）：
+  1,000 个同样规模的网站：{p['cpu_bound_1000_sites_like_these_hours']} 小时；10,000 个：{p['cpu_bound_10000_sites_like_these_hours']} 小时
+  1,000 个网站、每站 200 次请求：{p['cpu_bound_1000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['cpu_bound_1000_sites_2000_requests_hours']} 小时
+  10,000 个网站、每站 200 次请求：{p['cpu_bound_10000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['cpu_bound_10000_sites_2000_requests_hours']} 小时""")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
