@@ -108,6 +108,9 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
         "LOGSTATS_INTERVAL": 0,
     }
+    from portalwatch.crawler.render import render_settings
+
+    settings.update(render_settings(opts.render, opts.settings))
     settings.update(opts.settings)
     return settings
 
@@ -207,6 +210,10 @@ def summary_facts(snapshot: Snapshot, results: CheckResults | None) -> dict[str,
         "render_mode": snapshot.render_mode,
         "render_available": snapshot.render_available,
         "rendered_pages": sum(1 for p in snapshot.pages.values() if p.rendered),
+        "render_needed_not_rendered": sum(1 for p in snapshot.pages.values()
+                                          if p.render_reason.startswith(("needs_render_but_off:",
+                                                                         "needs_render_no_browser:"))),
+        "render_failed": sum(1 for p in snapshot.pages.values() if p.render_reason.startswith("render_failed:")),
     }
     if results is not None:
         facts["notes"] = [{"check": n.check, "message": n.message} for n in results.notes]

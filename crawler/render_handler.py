@@ -1,0 +1,215 @@
+"""The browser behind ``--render``: scrapy-playwright with the system Chromium, kept lean.
+
+scrapy-playwright's handler sends requests marked ``meta["playwright"]`` to Chromium
+and every other request to Scrapy's own HTTP/1.1 handler, so link checks, size limits
+(``bytes_received``/``headers_received`` signals) and retries work as without it. This
+subclass adds what a crawl of thousands of pages needs:
+
+- Playwright starts on the first render, not with the crawl: most sites need none.
+- Browser contexts are recycled every ``PORTALWATCH_RENDER_CONTEXT_PAGES`` pages (the
+  old one is closed once its last page is done), so memory stays flat.
+- A hard limit per page (``PORTALWATCH_RENDER_TIMEOUT``, everything included); a page
+  left behind by the limit is closed.
+- A browser that crashed is started again on the next page (scrapy-playwright's
+  ``PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER``); a browser that cannot start at all is
+  given up after two tries, and the crawl goes on without rendering.
+- The rendered DOM is handed on as UTF-8 whatever the page declared, so a GB2312 page
+  whose script added characters outside GB2312 is not mangled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from contextlib import suppress
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Page as PlaywrightPage
+from playwright.async_api import Request as PlaywrightRequest
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+BLOCKED_TYPES = frozenset({"image", "media", "font", "ping"})
+# Visitor statistics and share widgets common on Chinese government sites: never content.
+TRACKER_HOSTS = ("hm.baidu.com", "cnzz.com", "51.la", "google-analytics.com", "googletagmanager.com",
+                 "doubleclick.net", "tajs.qq.com", "zz.bdstatic.com", "push.zhanzhang.baidu.com",
+                 "bdimg.share.baidu.com", "s.union.360.cn")
+_META_CHARSET = re.compile(rb"(<meta\b[^>]*?charset\s*=\s*[\"']?)([\w.:-]+)", re.I)
+
+
+class RenderError(Exception):
+    """Rendering a page failed; the plain page stands."""
+
+
+def abort_request(request: PlaywrightRequest) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: images, fonts, media and trackers are never loaded."""
+    if request.resource_type in BLOCKED_TYPES:
+        return True
+    host = (urlsplit(request.url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in TRACKER_HOSTS)
+
+
+class NetworkWatch:
+    """Requests a page has in flight, and when that last changed (for ``settle``)."""
+
+    def __init__(self, page: PlaywrightPage) -> None:
+        self.inflight = 0
+        self.changed = asyncio.get_running_loop().time()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, _: Any) -> None:
+        self.inflight += 1
+        self.changed = asyncio.get_running_loop().time()
+
+    def _ended(self, _: Any) -> None:
+        self.inflight = max(0, self.inflight - 1)
+        self.changed = asyncio.get_running_loop().time()
+
+
+async def settle(page: PlaywrightPage, timeout: float, watch: NetworkWatch | None = None,
+                 quiet: float = 0.3) -> None:
+    """Wait for the load event, then until no request has been in flight for ``quiet``
+    seconds (the lists loaded by XHR have arrived), at most ``timeout`` seconds in all.
+    A page that never gets there (a hanging statistics script, long polling) is read as
+    it is then, not failed. Without a ``watch``, Playwright's "networkidle" (500 ms)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    with suppress(PlaywrightTimeoutError):
+        await page.wait_for_load_state("load", timeout=max(1.0, (deadline - loop.time()) * 1000))
+    if watch is None:
+        with suppress(PlaywrightTimeoutError):
+            await page.wait_for_load_state("networkidle", timeout=max(1.0, (deadline - loop.time()) * 1000))
+        return
+    while loop.time() < deadline:
+        idle_for = loop.time() - watch.changed
+        if watch.inflight == 0 and idle_for >= quiet:
+            return
+        await asyncio.sleep(min(0.05, max(0.01, quiet - idle_for)))
+
+
+def as_utf8(response: Response) -> Response:
+    """The rendered page re-encoded as UTF-8, declared so in the header and in its <meta>."""
+    if not isinstance(response, TextResponse):
+        return response
+    body = response.text.encode("utf-8")
+    head, rest = body[:4096], body[4096:]
+    body = _META_CHARSET.sub(rb"\1utf-8", head, count=2) + rest
+    headers = response.headers.copy()
+    ctype = (headers.get(b"Content-Type") or b"text/html").split(b";")[0].strip()
+    headers[b"Content-Type"] = ctype + b"; charset=utf-8"
+    return response.replace(body=body, headers=headers, encoding="utf-8")
+
+
+class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        s = crawler.settings
+        self.render_timeout = s.getfloat("PORTALWATCH_RENDER_TIMEOUT", 20.0)
+        self.idle_timeout = min(s.getfloat("PORTALWATCH_RENDER_IDLE_TIMEOUT", 5.0), self.render_timeout / 2)
+        self.quiet = s.getfloat("PORTALWATCH_RENDER_QUIET", 0.3)
+        self.context_pages = max(1, s.getint("PORTALWATCH_RENDER_CONTEXT_PAGES", 40))
+        self._start_lock = asyncio.Lock()
+        self._generation = 0
+        self._assigned = 0
+        self._inflight: dict[str, int] = {}
+        self._retired: set[str] = set()
+        self._pages: dict[int, PlaywrightPage] = {}
+        self._watches: dict[int, NetworkWatch] = {}
+        self._launch_failures = 0
+        self.broken = ""  # why the browser cannot be started, once given up
+
+    # -- start Playwright on first use --------------------------------------------------
+
+    async def _maybe_launch_in_thread(self) -> None:  # engine_started (Scrapy >= 2.14)
+        return None
+
+    def _engine_started(self) -> None:  # engine_started (older Scrapy)
+        return None
+
+    async def _ensure_started(self) -> None:
+        """Playwright and the browser, started outside any page's time limit."""
+        async with self._start_lock:
+            if getattr(self, "browser_provider", None) is None:
+                await self._launch()
+        await self._maybe_launch_browser()
+
+    async def _maybe_launch_browser(self) -> None:
+        try:
+            await super()._maybe_launch_browser()
+        except Exception as exc:
+            self._launch_failures += 1
+            self.stats.inc_value("render/launch_failed")
+            why = f"Chromium 无法启动：{exc}".splitlines()[0][:300]
+            if self._launch_failures >= 2:
+                self.broken = why
+            raise RenderError(why) from exc
+        self._launch_failures = 0
+
+    # -- one render -------------------------------------------------------------------------
+
+    def _context_name(self) -> str:
+        if self._assigned >= self.context_pages:
+            self._retired.add(f"render-{self._generation}")
+            self._generation += 1
+            self._assigned = 0
+            self.stats.inc_value("render/contexts_recycled")
+        self._assigned += 1
+        name = f"render-{self._generation}"
+        self._inflight[name] = self._inflight.get(name, 0) + 1
+        return name
+
+    async def _apply_page_methods(self, page: PlaywrightPage, request: Request, spider: Spider) -> None:
+        # Instead of scrapy-playwright's loop, which waits for the load event after every
+        # method with the full navigation timeout and fails pages that never finish loading.
+        await settle(page, self.idle_timeout, self._watches.get(id(request)), self.quiet)
+
+    async def _create_page(self, request: Request, spider: Spider) -> PlaywrightPage:
+        page = await super()._create_page(request, spider)
+        self._pages[id(request)] = page
+        self._watches[id(request)] = NetworkWatch(page)
+        return page
+
+    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+        if self.broken:
+            raise RenderError(self.broken)
+        await self._ensure_started()
+        name = request.meta["playwright_context"] = self._context_name()
+        started = asyncio.get_running_loop().time()
+        try:
+            response = await asyncio.wait_for(super()._download_request(request, spider),
+                                              timeout=self.render_timeout)
+        except (asyncio.TimeoutError, PlaywrightTimeoutError):
+            self.stats.inc_value("render/timeout")
+            raise RenderError(f"渲染超时（超过 {self.render_timeout:g} 秒）") from None
+        finally:
+            self._inflight[name] -= 1
+            await self._cleanup(request)
+        self.stats.inc_value("render/pages")
+        self.stats.inc_value("render/seconds", asyncio.get_running_loop().time() - started)
+        self.stats.max_value("render/seconds_max", asyncio.get_running_loop().time() - started)
+        return as_utf8(response)
+
+    async def _cleanup(self, request: Request) -> None:
+        self._watches.pop(id(request), None)
+        page = self._pages.pop(id(request), None)
+        if page is not None and not page.is_closed():
+            with suppress(Exception):
+                await asyncio.wait_for(page.close(), timeout=5)
+        for name in [n for n in self._retired if self._inflight.get(n, 0) <= 0]:
+            self._retired.discard(name)
+            self._inflight.pop(name, None)
+            wrapper = self.context_wrappers.get(name)
+            if wrapper is not None:
+                with suppress(Exception):
+                    await asyncio.wait_for(wrapper.context.close(), timeout=10)
+
+    def state(self) -> dict[str, Any]:
+        """For tests and the benchmark: contexts and pages open now."""
+        return {"contexts": len(self.context_wrappers), "pages": self._get_total_page_count(),
+                "generation": self._generation, "broken": self.broken}
