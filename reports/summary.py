@@ -45,7 +45,37 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         "vetoes": score.get("vetoes", []), "warnings": score.get("warnings", []),
         "notes": summary.get("notes", []), "links_checked": run["links_checked"],
         "links_unverifiable": summary.get("links_unverifiable", 0), "skipped": summary.get("skipped", {}),
+        "render": render_facts(summary),
     }
+
+
+def render_facts(summary: dict[str, Any]) -> dict[str, Any]:
+    """How the run used the browser (``--render``), from the run's stored summary facts."""
+    return {"mode": summary.get("render_mode", "auto"), "available": summary.get("render_available", True),
+            "rendered_pages": summary.get("rendered_pages", 0),
+            "needed_not_rendered": summary.get("render_needed_not_rendered", 0),
+            "render_failed": summary.get("render_failed", 0)}
+
+
+def render_lines(render: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, style) lines that say how far script-built columns can be trusted."""
+    from portalwatch.crawler.render import NO_CHROMIUM_WARNING
+
+    lines: list[tuple[str, str]] = []
+    needed = render.get("needed_not_rendered", 0)
+    if render.get("mode") == "never":
+        lines.append(("本次未启用页面渲染（--render never）。", ""))
+        if needed:
+            lines.append((f"有 {needed} 个页面的导航或列表由脚本生成，未经渲染，相关栏目可能被误判为缺失或空白；"
+                          f"建议用 --render auto 复查。", "yellow"))
+    elif not render.get("available", True):
+        extra = f"（{needed} 个页面的导航或列表由脚本生成）" if needed else ""
+        lines.append((f"{NO_CHROMIUM_WARNING}{extra}。", "yellow"))
+    if render.get("rendered_pages"):
+        lines.append((f"已用浏览器渲染 {render['rendered_pages']} 个页面。", ""))
+    if render.get("render_failed"):
+        lines.append((f"{render['render_failed']} 个页面渲染失败，按未渲染的内容检查。", "yellow"))
+    return lines
 
 
 def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
@@ -67,6 +97,8 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         console.print(Text(f"单项否决：{line}", style="red"))
     for line in doc.get("warnings", []):
         console.print(Text(f"预警：{line}", style="yellow"))
+    for line, style in render_lines(doc.get("render") or {}):
+        console.print(Text(line, style=style))
 
     findings = doc["findings"]
     if findings:
