@@ -4,8 +4,10 @@ Lists, placeholders and the main text must come from the page's own content: a
 ``暂无信息`` in a sidebar or a dated link in the footer says nothing about the column.
 Government templates rarely use HTML5 landmarks, so regions are recognised by the
 class/id vocabulary Chinese CMS templates use (``footer``, ``foot_nav``, ``crumb``,
-``weizhi``, ``dqwz``...). One scan of the elements that carry a class, id or role finds
-every region; membership is then a set lookup.
+``weizhi``, ``dqwz``...). One scan of the document finds every region and also indexes
+what the other extractors look for (title- and date-classed elements, text nodes holding
+label words such as 文号/发布时间/暂无), so no extractor walks the whole tree again;
+region membership is then a set lookup.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from lxml import etree
 from ._text import anchor_name, resolve_url
 from .layout import tokens
 
-MAX_LIST_PAGES = 500  # pages per list; PORTALWATCH settings may pass a different cap
+MAX_LIST_PAGES = 500  # pages per list, the current one included; callers may pass another cap
 
 _Q = r"""\\?["']"""
 _CREATE4 = re.compile(
