@@ -21,6 +21,7 @@ _PREFIX_STOP = set("的和与及了据照见是为按经在于将把对由从以
 _LEAD = re.compile(r"^(?:图解|一图(?:读|看)懂|一图了解|一图速览|政策解读|解读)")
 _TAIL = re.compile(r"(?:的)?(?:政策)?(?:解读|图解)(?:材料|稿)?$")
 _PUBLISH = re.compile(r"(?:印发|转发|发布|公布)(.+?)的?(?:通知|决定|公告|通告|批复)?$")
+_PAREN_NUMBER = re.compile(r"\s*[(（]\s*[\u4e00-\u9fff]{1,12}\s*[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\s*\d{1,5}\s*号\s*[)）]")
 _QUOTED = re.compile(r"《([^《》]{2,100})》")
 SUPERIOR_PREFIXES = ("国办", "国发", "国函", "国令", "中办", "中发")
 MIN_KEY = 6
@@ -94,6 +95,11 @@ def title_keys(title: str) -> set[str]:
     if m:
         keys.add(m.group(1))
     return {k for k in keys if len(k) >= MIN_KEY}
+
+
+def display_title(title: str) -> str:
+    """A title for a message: ``某某通知（示范政发〔2026〕7号）`` -> ``某某通知`` (the number is said apart)."""
+    return _PAREN_NUMBER.sub("", title or "").strip() or title
 
 
 def quoted(title: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Iterator
 from portalwatch.checks.base import Check, Context, Finding
 from portalwatch.checks.columns import column_items, is_interpretation_column, is_policy_column, site_columns
 from portalwatch.checks.documents import (
-    DocNumber, doc_numbers, interpretation_core, is_interpretation_title, is_own_document, title_keys,
+    DocNumber, display_title, doc_numbers, interpretation_core, is_interpretation_title, is_own_document, title_keys,
 )
 from portalwatch.checks.profiles import profile_of
 from portalwatch.crawler.snapshot import Page, Snapshot
@@ -113,7 +113,7 @@ class MissingInterpretation(Check):
                         "interpretations_seen": len(interps)}
             if not matches:
                 yield self.finding(url=doc.url or doc.list_page, column=doc.column, evidence=evidence,
-                                   title=doc.title, number=doc.number)
+                                   title=display_title(doc.title), number=doc.number)
                 continue
             if doc.page is None:
                 continue  # cannot see the document's links: do not guess
@@ -125,7 +125,8 @@ class MissingInterpretation(Check):
                          "document_links_interpretation": False,
                          "interpretation_links_document": bool(_urls(site, doc.url) & _links(interp.page))}
             yield self.finding(url=doc.url or doc.list_page, column=doc.column, evidence=evidence, severity="minor",
-                               message=self.minor_message.format(title=doc.title, number=doc.number, interp=interp.title))
+                               message=self.minor_message.format(title=display_title(doc.title), number=doc.number,
+                                                                 interp=interp.title))
 
     def _documents(self, site: Snapshot, policy: list, settings) -> tuple[list[Document], list[str]]:
         home = site.home

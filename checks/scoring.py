@@ -139,8 +139,9 @@ def _reason(check: str, sub: str, count: int, each: float) -> str:
         return f"{where}失效链接 {count} 处（每处扣 {each:g} 分）"
     if check == "stale_column" and sub == "notice":
         return f"通知公告/政策文件类栏目不更新 {count} 个（每个扣 {each:g} 分）"
-    if check == "missing_interpretation" and sub == "minor":
-        return f"政策文件与解读未互相链接 {count} 份（每份扣 {each:g} 分）"
+    if check == "missing_interpretation":
+        what = "政策文件与解读未互相链接" if sub == "minor" else "政策文件无解读"
+        return f"{what} {count} 份（每份扣 {each:g} 分）"
     label = LABELS.get(check, check)
     return f"{label}{'（次要）' if sub == 'minor' else ''} {count} 项（每项扣 {each:g} 分）"
 

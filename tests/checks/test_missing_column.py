@@ -1,0 +1,78 @@
+"""missing_column: required columns under any name, nested or not; no menu means no verdict."""
+
+from __future__ import annotations
+
+from check_helpers import SiteBuilder, ctx, node, run, url
+
+from portalwatch.checks.missing_column import MissingColumn
+
+TOWNSHIP_NAV = (
+    node("走进示范", None, node("乡镇简介", "/xzgk/"), node("领导信息", "/ldxx/")),
+    node("新闻中心", None, node("新闻动态", "/xwdt/"), node("通知公告", "/tzgg/")),
+    node("政府信息公开", "/zwgk/", node("机构设置", "/zwgk/jgsz/"), node("决策信息", "/zwgk/jcxx/"),
+         node("权力清单", "/zwgk/qlqd/"), node("预决算公开", "/zwgk/yjs/"), node("重大项目", "/zwgk/zdxm/")),
+    node("便民服务", "/bmfw/"),
+)
+
+
+def township_site(*roots):
+    b = SiteBuilder()
+    b.nav(*(roots or TOWNSHIP_NAV))
+    # 法规文件 only in the sidebar of the 政府信息公开 page
+    b.page("/zwgk/", nav=[node("政府信息公开", "/zwgk/", node("政策法规", "/zwgk/zcfg/"))])
+    return b
+
+
+def test_all_nine_columns_found_under_synonyms_and_nested_menus():
+    findings, notes = run(MissingColumn, township_site().snapshot)
+    assert findings == [] and notes == []
+
+
+def test_a_missing_column_is_reported_once_with_its_canonical_name():
+    roots = list(TOWNSHIP_NAV)
+    roots[2] = node("政府信息公开", "/zwgk/", node("机构设置", "/zwgk/jgsz/"), node("决策信息", "/zwgk/jcxx/"),
+                    node("权力清单", "/zwgk/qlqd/"), node("预决算公开", "/zwgk/yjs/"))
+    findings, notes = run(MissingColumn, township_site(*roots).snapshot)
+    assert [f.column for f in findings] == ["重大事项"]
+    (f,) = findings
+    assert f.check == "missing_column" and f.severity == "major" and f.url == url("/") and f.target is None
+    assert "重大事项" in f.message and "必备栏目" in f.message
+    assert f.evidence["names_tried"][:2] == ["重大事项", "重大项目"] and f.evidence["nav_size"] == 12
+    assert f.evidence["profile"] == "township" and notes == []
+
+
+def test_column_only_in_a_column_page_sidebar_is_missing_when_that_page_was_not_crawled():
+    b = SiteBuilder()
+    b.nav(*TOWNSHIP_NAV)  # no /zwgk/ page in the snapshot: its sidebar is unknown
+    findings, _ = run(MissingColumn, b.snapshot)
+    assert [f.column for f in findings] == ["法规文件"]
+
+
+def test_photo_gallery_is_not_the_news_column():
+    roots = list(TOWNSHIP_NAV)
+    roots[1] = node("图片中心", None, node("工作动态图片", "/tpxw/"), node("通知公告", "/tzgg/"))
+    findings, _ = run(MissingColumn, township_site(*roots).snapshot)
+    assert [f.column for f in findings] == ["工作动态"]
+
+
+def test_no_navigation_found_is_a_note_not_nine_findings():
+    b = SiteBuilder()
+    b.nav(node("网站首页", "/"), node("English", "/en/"))
+    findings, notes = run(MissingColumn, b.snapshot)
+    assert findings == [] and len(notes) == 1 and "无法判断" in notes[0].message
+
+
+def test_unreachable_site_is_not_judged():
+    b = township_site()
+    b.snapshot.unreachable = "refused"
+    assert run(MissingColumn, b.snapshot) == ([], [])
+
+
+def test_department_profile():
+    b = SiteBuilder("示范县行政审批局")
+    b.nav(node("信息公开", None, node("规范性文件", "/gk/gfxwj/"), node("解读回应", "/gk/jdhy/"),
+                node("公开征求意见", "/gk/zqyj/"), node("建议提案", "/gk/jyta/"), node("权力清单", "/gk/qlqd/"),
+                node("部门预决算", "/gk/yjs/"), node("信息公开指南", "/gk/zn/"), node("信息公开目录", "/gk/ml/"),
+                node("信息公开年报", "/gk/nb/")))
+    findings, _ = run(MissingColumn, b.snapshot, ctx("department"))
+    assert [f.column for f in findings] == ["办事指南"]
