@@ -51,6 +51,8 @@ GUIDANCE = {
     "dead_link": "修复失效的链接、图片和附件地址；无法恢复的，删除该链接。",
 }
 DEFAULT_GUIDANCE = "请核实该问题并予以整改。"
+COLUMN_TYPES = {"news": "动态类（14 天内应更新）", "notice": "通知公告、政策文件类（180 天内应更新）",
+                "plan": "人事、规划、财政类（一年内应更新）", "static": "概况类"}
 
 
 class NoticeError(Exception):
@@ -180,17 +182,22 @@ def evidence_lines(item: Mapping[str, Any]) -> list[tuple[str, str]]:
         add("超时限制", ev.get("timeout_seconds"), " 秒")
     elif check in ("stale_column", "stale_homepage", "empty_column", "missing_column"):
         add("栏目", item.get("column") if check != "stale_homepage" else None)
-        add("可用名称", _first(ev, "synonyms", "aliases"))
-        add("页面显示", _first(ev, "placeholder", "placeholder_text"))
-        add("最新信息日期", _first(ev, "latest", "latest_date", "newest", "newest_date", "last_date"))
-        add("最新信息", _first(ev, "latest_title", "newest_title"))
-        add("更新时限", _first(ev, "max_age_days", "max_age", "threshold_days", "limit_days"), " 天")
-        add("未更新天数", _first(ev, "age_days", "days_since", "age"), " 天")
+        add("栏目位置", " › ".join(ev["path"]) if len(ev.get("path") or []) > 1 else None)
+        add("栏目类型", COLUMN_TYPES.get(ev.get("column_type"), None))
+        add("可用名称", _first(ev, "names_tried", "synonyms"))
+        add("页面显示", ev.get("placeholder"))
+        add("最新信息", _first(ev, "newest_title", "latest_title"))
+        add("最新信息日期", _first(ev, "newest_date", "latest", "latest_date"))
+        add("最新信息地址", ev.get("newest_url") if ev.get("newest_url") != item.get("url") else None)
+        add("更新时限", _first(ev, "max_age_days", "threshold_days"), " 天")
+        add("已有", ev.get("age_days"), " 天未更新")
     elif check == "missing_interpretation":
         add("文件标题", _first(ev, "title", "doc_title"))
-        add("文号", _first(ev, "doc_number", "number"))
-        add("发布日期", _first(ev, "pub_date", "date"))
-        add("相关解读", _first(ev, "interpretation", "interpretation_url"))
+        add("文号", ev.get("doc_number"))
+        add("所在栏目", ev.get("column") or item.get("column"))
+        add("发布日期", ev.get("pub_date"))
+        add("已有解读", ev.get("interpretation_title"))
+        add("解读地址", ev.get("interpretation_url"))
     else:
         for key, value in ev.items():
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):

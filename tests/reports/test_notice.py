@@ -93,7 +93,8 @@ def test_masking_phone_id_and_address():
 
 
 def test_notice_content_counts_earlier_findings_and_evidence(store):
-    stale = finding("stale_column", "major", column="工作动态", latest="2026-09-01", max_age_days=14,
+    stale = finding("stale_column", "major", column="工作动态", newest_date="2026-09-01", max_age_days=14,
+                    age_days=80, newest_title="某某镇召开安全生产会议", column_type="news", path=["政务动态", "工作动态"],
                     message="栏目“工作动态”最新信息发布于2026-09-01，超过14天未更新。")
     interp = finding("missing_interpretation", "major", title="关于印发《某某镇农村人居环境整治方案》的通知",
                      doc_number="某政发〔2026〕3号", message="政策文件缺少解读。")
@@ -108,7 +109,8 @@ def test_notice_content_counts_earlier_findings_and_evidence(store):
     assert notice["office"] == "某某县人民政府办公室" and text.startswith("某某县人民政府办公室\n〔2026〕第2号")
     assert "此前整改通知所列问题中，仍有 2 个尚未整改" in text
     assert text.count("前次通知已指出，仍未整改") == 2
-    assert "最新信息日期：2026-09-01" in text and "更新时限：14 天" in text
+    assert "最新信息日期：2026-09-01" in text and "更新时限：14 天" in text and "已有：80 天未更新" in text
+    assert "栏目位置：政务动态 › 工作动态" in text and "栏目类型：动态类" in text
     assert "文号：某政发〔2026〕3号" in text and "《某某镇农村人居环境整治方案》" in text
     assert "失效地址：http://zhen.example.gov.cn/a.html" in text and "访问结果：HTTP 404" in text
     assert text.index("（一）栏目更新不及时") < text.index("（二）政策文件缺少解读") < text.index("（三）失效链接")

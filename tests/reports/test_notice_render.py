@@ -20,12 +20,13 @@ def sample_findings() -> list[dict]:
                 "message": message, "evidence": evidence}
 
     return [
-        f("stale_homepage", "veto", "首页最新信息发布于2026年10月9日，已超过14天未更新。", latest="2026-10-09",
-          max_age_days=14, age_days=42),
+        f("stale_homepage", "veto", "首页最新信息发布于2026年10月9日，已超过14天未更新。", newest_date="2026-10-09",
+          newest_title="某某镇开展秋季森林防火宣传", max_age_days=14, age_days=42),
         f("stale_column", "major", "栏目“工作动态”最新信息发布于2026年9月1日，超过14天未更新。", URL + "gzdt/",
-          "工作动态", latest="2026-09-01", max_age_days=14, latest_title="某某镇召开安全生产工作会议"),
+          "工作动态", newest_date="2026-09-01", max_age_days=14, age_days=80, column_type="news",
+          newest_title="某某镇召开安全生产工作会议", path=["政务动态", "工作动态"]),
         f("missing_column", "major", "首页导航中找不到必备栏目“财政信息”（或预决算公开等同义栏目）。", column="财政信息",
-          synonyms=["预决算公开", "财政预决算"]),
+          names_tried=["财政信息", "预决算公开", "财政预决算"], column_type="plan"),
         f("empty_column", "major", "栏目“重大事项”没有任何信息，仅显示“暂无信息”。", URL + "zdsx/", "重大事项",
           placeholder="暂无信息"),
         f("missing_interpretation", "major", "政策文件《某某镇<script>alert(1)</script>实施方案》没有发布解读。",
