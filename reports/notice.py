@@ -236,7 +236,8 @@ def issue_notice(store: NoticeStore, site_name: str, config: NoticeConfig | None
     """Make (or refresh) the site's notice draft from its open findings and render it.
 
     ``only_unnotified`` leaves out findings already listed in a sent notice (they are only
-    counted). An unsent draft of the site is rewritten in place and keeps its number.
+    counted). An unsent draft of the site is rewritten in place and keeps its number; when
+    the last sent notice lists exactly the open findings, that notice is returned unchanged.
     Raises ``NoticeError`` when the site is unknown or there is nothing to notify.
     """
     config = config or NoticeConfig.from_env()
@@ -251,6 +252,9 @@ def issue_notice(store: NoticeStore, site_name: str, config: NoticeConfig | None
     run = store.inspection_run(site_name)
     issued = issued or dt.date.today()
     last = store.last_notice(site_name)
+    if last and last["status"] == "sent" and not only_unnotified and \
+            {i["fingerprint"] for i in store.notice_items(last["id"])} == {i["fingerprint"] for i in items}:
+        return last  # nothing changed since it was sent: the same notice, no new number
     reuse = last["id"] if last and last["status"] != "sent" else None
     row = store.save_notice({
         "site": site_name, "issued": issued.isoformat(),

@@ -47,16 +47,20 @@ def test_notice_numbers_are_per_year_and_never_reused(store):
     # re-rendering an unsent draft keeps its number
     assert issue_notice(store, "某某镇", cfg, issued=dt.date(2026, 11, 24))["number"] == "某政公〔2026〕1号"
     store.mark_notice(first["id"], "sent")
+    # unchanged findings: the sent notice itself, no number spent
+    assert issue_notice(store, "某某镇", cfg, issued=dt.date(2026, 11, 25))["id"] == first["id"]
+    record_run(store, "某某镇", URL, [dead_link(URL, URL + "a.html", "甲"), dead_link(URL, URL + "b.html", "乙")])
     second = issue_notice(store, "某某镇", cfg, issued=dt.date(2026, 11, 25))
     assert second["number"] == "某政公〔2026〕2号"
     store.delete_notice(second["id"])
     third = issue_notice(store, "某某镇", cfg, issued=dt.date(2026, 11, 26))
     assert third["number"] == "某政公〔2026〕3号"  # 2 was deleted, never handed out again
     store.mark_notice(third["id"], "sent")
+    record_run(store, "某某镇", URL, [dead_link(URL, URL + "c.html", "丙")])
     assert issue_notice(store, "某某镇", cfg, issued=dt.date(2027, 1, 4))["number"] == "某政公〔2027〕1号"
     numbers = [n["number"] for n in store.notices()]
     assert len(numbers) == len(set(numbers)) == 3
-    assert issue_notice(store, "某某镇", issued=dt.date(2027, 1, 5))["number"] == "某政公〔2027〕1号"
+    assert issue_notice(store, "某某镇", cfg, issued=dt.date(2027, 1, 5))["number"] == "某政公〔2027〕1号"
 
 
 def test_pattern_without_year_still_never_repeats(store):
@@ -64,6 +68,7 @@ def test_pattern_without_year_still_never_repeats(store):
     cfg = NoticeConfig(number_pattern="第{seq}号")
     n1 = issue_notice(store, "某某镇", cfg, issued=dt.date(2026, 12, 30))
     store.mark_notice(n1["id"], "sent")
+    record_run(store, "某某镇", URL, [dead_link(URL, URL + "b.html", "乙")])
     n2 = issue_notice(store, "某某镇", cfg, issued=dt.date(2027, 1, 4))
     assert (n1["number"], n2["number"]) == ("第1号", "第2号")
 
@@ -131,3 +136,18 @@ def test_nothing_to_notify_and_unknown_site(store):
     with pytest.raises(NoticeError):
         issue_notice(store, "某某镇")
     assert fp
+
+
+def test_settings_from_a_config_file_with_the_environment_winning(tmp_path):
+    from portalwatch.reports.mail import SmtpSettings
+
+    cfg = tmp_path / "portalwatch.yaml"
+    cfg.write_text("PORTALWATCH_OFFICE: 某某县政务公开办\nPORTALWATCH_NOTICE_DAYS: 5\n"
+                   "PORTALWATCH_SMTP_HOST: mail.example.gov.cn\nPORTALWATCH_SMTP_FROM: gkb@example.gov.cn\n"
+                   "PORTALWATCH_SMTP_SECURITY: ssl\nPORTALWATCH_SMTP_PASSWORD: from-file\n", encoding="utf-8")
+    env = {"PORTALWATCH_CONFIG": str(cfg), "PORTALWATCH_NOTICE_DAYS": "7"}
+    notice = NoticeConfig.from_env(env)
+    assert notice.office == "某某县政务公开办" and notice.working_days == 7
+    smtp = SmtpSettings.from_env(env)
+    assert (smtp.host, smtp.port, smtp.security, smtp.password) == ("mail.example.gov.cn", 465, "ssl", "from-file")
+    assert "from-file" not in repr(smtp)

@@ -119,6 +119,9 @@ def test_unreachable_server_is_retried_then_failed(db_path):
     row = store.notice(notice["id"])
     assert row["status"] == "failed" and row["attempts"] == 2 and "无法连接发信服务器" in row["last_error"]
     assert "s3cret" not in repr(settings) and "s3cret" not in row["last_error"]
+    store.close()
+    for path in db_path.parent.glob(db_path.name + "*"):  # the database and its WAL: no password anywhere
+        assert b"s3cret" not in path.read_bytes()
 
 
 def test_auto_send_only_for_new_serious_findings_and_never_twice(db_path, smtp_server):
