@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from portalwatch.reports.notice import (NoticeConfig, Rendered, cn_date, evidence_lines, group_items,
-                                        inline_css, mask_tree, render_template)
+from portalwatch.reports.notice import (NoticeConfig, Rendered, cn_date, evidence_lines, group_items, inline_css,
+                                        render_template)
+from portalwatch.reports.privacy import mask_tree
 from portalwatch.reports.storage import NoticeStore, now_iso
 from portalwatch.reports.summary import SEVERITY_NAMES
 

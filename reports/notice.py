@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import jinja2
 
+from portalwatch.reports.privacy import mask_tree
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
 from portalwatch.reports.summary import CHECK_ORDER, CHECK_NAMES, SEVERITY_NAMES
 
@@ -120,35 +120,6 @@ def cn_date(value: str | dt.date | None) -> str:
         return ""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# -- privacy ----------------------------------------------------------------------------
-
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{4}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d)"
-                 r"(\d{2}[\dXx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_UNIT = r"\d+(?:号楼|号|组|栋|幢|单元|室)"
-_ADDRESS = re.compile(r"((?:乡|镇|街道|街道办事处))([^\s，。；,;：:]{0,20}?(?:村|社区|路|街|巷|小区)"
-                      rf"[^\s，。；,;：:]{{0,20}}?{_UNIT}(?:[^\s，。；,;：:\d]{{0,4}}{_UNIT})*)")
-
-
-def mask_private(text: str) -> str:
-    """Mask ID numbers (``35*************123``), mobile numbers (``138****1234``) and the part
-    of an address below the township."""
-    text = _ID.sub(lambda m: m[1] + "*" * (len(m[0]) - 5) + m[3][-3:], text)
-    text = _MOBILE.sub(r"\1****\2", text)
-    return _ADDRESS.sub(r"\1***", text)
-
-
-def mask_tree(value: Any) -> Any:
-    """``mask_private`` applied to every string inside dicts and lists."""
-    if isinstance(value, str):
-        return mask_private(value)
-    if isinstance(value, dict):
-        return {k: mask_tree(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [mask_tree(v) for v in value]
-    return value
 
 
 # -- evidence ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from notice_helpers import dead_link, record_run, register
 
-from portalwatch.reports.notice import (NoticeConfig, NoticeError, add_working_days, group_items, issue_notice,
-                                        mask_private)
+from portalwatch.reports.notice import NoticeConfig, NoticeError, add_working_days, group_items, issue_notice
+from portalwatch.reports.privacy import mask_private
 from portalwatch.reports.storage import NoticeStore
 
 URL = "http://zhen.example.gov.cn/"
