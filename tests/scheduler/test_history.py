@@ -7,6 +7,7 @@ import json
 
 from monitor_helpers import AUDIT_ARGS, page, pw, query, slow_portal
 from httpserver import Response
+from portalwatch.reports.storage import MonitorStore
 
 AS_OF = "2026-11-20"
 
@@ -16,7 +17,11 @@ def run(db, *extra: str):
 
 
 def dead_links(db) -> dict[str, dict]:
-    rows = json.loads(pw(db, "findings", "甲镇", "--format", "json").stdout)
+    store = MonitorStore(db)  # read in-process: the commands themselves are exercised below
+    try:
+        rows = store.tracked_findings("甲镇")
+    finally:
+        store.close()
     return {r["target"].rsplit("/", 1)[-1]: r for r in rows if r["check"] == "dead_link"}
 
 
@@ -27,9 +32,10 @@ def test_fixed_resolved_broken_again_reopened_ignored_stays_and_incomplete_runs_
 
     first = run(db_path)
     assert first.code == 0, first.stderr
-    found = dead_links(db_path)
+    rows = json.loads(pw(db_path, "findings", "甲镇", "--format", "json").stdout)
+    found = {r["target"].rsplit("/", 1)[-1]: r for r in rows if r["check"] == "dead_link"}
     assert {k: v["status"] for k, v in found.items()} == {"x.html": "new", "y.html": "new"}
-    assert found["x.html"]["first_seen"] == found["x.html"]["last_seen"]
+    assert found["x.html"]["first_seen"] == found["x.html"]["last_seen"] and len(found["x.html"]["id"]) == 16
 
     # ignore y by the numeric id of its row in `findings` (the id an audit report shows)
     (finding_id,) = query(db_path, "select id from findings where target like '%/y.html'")[0]
@@ -57,7 +63,7 @@ def test_fixed_resolved_broken_again_reopened_ignored_stays_and_incomplete_runs_
     assert down.code == 0, down.stderr  # the audit itself worked
     found = dead_links(db_path)
     assert found["x.html"]["status"] == "reopened" and found["y.html"]["status"] == "ignored"
-    rows = json.loads(pw(db_path, "findings", "甲镇", "--format", "json").stdout)
+    rows = MonitorStore(db_path).tracked_findings("甲镇")
     assert [r["status"] for r in rows if r["check"] == "site_unreachable"] == ["new"]
 
     # x fixed, but the run is stopped by its time limit: nothing may be resolved
