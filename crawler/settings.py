@@ -59,3 +59,11 @@ PORTALWATCH_MAX_DEPTH = 40
 PORTALWATCH_PROGRESS = True
 PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY
 PORTALWATCH_ANALYSIS_WORKERS = "auto"  # processes parsing pages beside the crawl; "auto" = 1 on 2+ cores, 0 = inline
+
+# Rendering in headless Chromium (crawler/render.py). The audit sets PORTALWATCH_RENDER from --render.
+PORTALWATCH_RENDER = "auto"  # auto: only pages whose menu or list is built by script; always; never
+PORTALWATCH_CHROMIUM = ""  # browser binary; "" = $PORTALWATCH_CHROMIUM, /usr/bin/chromium, PATH, Playwright's own
+PORTALWATCH_RENDER_TIMEOUT = 20.0  # seconds one page may take to render, all included; then the plain page stands
+PORTALWATCH_RENDER_IDLE_TIMEOUT = 5.0  # longest wait after load for script requests (at most half the limit)
+PORTALWATCH_RENDER_QUIET = 0.3  # seconds without a request in flight that count as "the page has settled"
+PORTALWATCH_RENDER_CONTEXT_PAGES = 40  # a fresh browser context after this many renders, so memory stays flat
