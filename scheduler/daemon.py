@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent import futures
@@ -181,6 +182,11 @@ class Daemon:
         if site is None or not site["enabled"]:
             return
         outcome = audit_site(site, self.run_cfg)
+        from portalwatch.reports.overview import RUN_STATUS_NAMES
+
+        print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {name}：{RUN_STATUS_NAMES.get(outcome.status, outcome.status)}"
+              + (f"，运行编号 {outcome.run_id}" if outcome.run_id else "") + f"（{outcome.elapsed:g} 秒）"
+              + (f" {outcome.detail}" if outcome.detail and not outcome.completed else ""), file=sys.stderr, flush=True)
         if outcome.status == "complete" or self.run_cfg.stop.is_set():
             return
         if attempt < self.cfg.retries and self.scheduler is not None:
