@@ -53,12 +53,34 @@ def parse_cron(expr: str) -> CronTrigger:
     """A crontab line (``M H dom mon dow``), or six fields with seconds first (for tests)."""
     fields = expr.split()
     if len(fields) == 5:
-        return CronTrigger.from_crontab(expr, timezone=get_localzone())
-    if len(fields) == 6:
-        second, minute, hour, day, month, dow = fields
-        return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
-                           timezone=get_localzone())
-    raise ValueError(f"计划应为 5 段（分 时 日 月 周）或 6 段（秒 分 时 日 月 周）：{expr}")
+        fields.insert(0, "0")
+    if len(fields) != 6:
+        raise ValueError(f"计划应为 5 段（分 时 日 月 周）或 6 段（秒 分 时 日 月 周）：{expr}")
+    second, minute, hour, day, month, dow = fields
+    try:
+        return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=_crontab_dow(dow), timezone=get_localzone())
+    except ValueError as exc:
+        raise ValueError(f"计划格式不正确：{expr}（{exc}）") from None
+
+
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _crontab_dow(field: str) -> str:
+    """Crontab's day numbers (0 or 7 = Sunday) as names: APScheduler counts from Monday = 0."""
+    if not any(ch.isdigit() for ch in field):
+        return field
+    days: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        else:
+            lo, _, hi = span.partition("-")
+            first, last = int(lo), int(hi or lo)
+        days.update(d % 7 for d in range(first, last + 1, int(step or 1)))
+    return ",".join(_DAYS[d] for d in sorted(days))
 
 
 @dataclass

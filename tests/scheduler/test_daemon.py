@@ -136,3 +136,20 @@ def _findings(db: Path, name: str) -> list[dict]:
     import json
 
     return json.loads(pw(db, "findings", name, "--format", "json").stdout)
+
+
+def test_cron_expressions_follow_crontab():
+    from portalwatch.scheduler.daemon import parse_cron
+
+    weekdays = parse_cron("30 2 * * 1-5")  # crontab: Monday to Friday
+    fire = weekdays.get_next_fire_time(None, dt.datetime(2026, 11, 21, 0, 0).astimezone())  # a Saturday
+    assert (fire.strftime("%a %H:%M")) == "Mon 02:30"
+    assert "sun" in str(parse_cron("0 1 * * 0")) and "sun" in str(parse_cron("0 1 * * 7"))
+    assert "second='5'" in str(parse_cron("5 0 1 * * *"))
+    for bad in ("every night", "0 25 * * *", "1 2 3"):
+        try:
+            parse_cron(bad)
+        except ValueError as exc:
+            assert "计划" in str(exc)
+        else:
+            raise AssertionError(bad)
