@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from portalwatch.checks.profiles import ColumnSpec, Profile
@@ -32,7 +32,8 @@ _SUFFIXES = ("栏目", "专栏", "专区", "频道", "栏")
 # A prefix naming the place or the unit qualifies a column name: 示范镇概况, 本镇要闻.
 _LOCAL_PREFIX_END = ("镇", "乡", "县", "市", "区", "旗", "街道", "村", "本", "我", "全")
 # Words that may follow a column name without changing what the column holds.
-_HARMLESS_SUFFIXES = ("信息", "公开", "情况", "一览", "查询", "汇总", "列表")
+_HARMLESS_SUFFIXES = ("信息", "公开", "情况", "一览", "查询", "汇总", "列表", "平台")
+_GENERIC_PREFIXES = ("政府", "人民", "人民政府", "中国", "网站")  # in every site name, say nothing of the place
 MAX_PREFIX = 8
 CLOSE_RATIO = 0.85
 CLOSE_MIN_LEN = 5  # short Chinese names differ by one character and mean other things
@@ -51,7 +52,16 @@ def normalise_name(name: str) -> str:
     return text
 
 
-def _qualified(key: str, wanted: str) -> bool:
+def _local_prefix(prefix: str, place: str) -> bool:
+    """示范镇, 本, 全镇 — or a part of the site's own name (宜春 of 中国宜春)."""
+    if len(prefix) > MAX_PREFIX:
+        return False
+    if prefix.endswith(_LOCAL_PREFIX_END):
+        return True
+    return len(prefix) >= 2 and prefix in place and prefix not in _GENERIC_PREFIXES
+
+
+def _qualified(key: str, wanted: str, place: str = "") -> bool:
     """``key`` is ``wanted`` with a local prefix and/or a harmless suffix."""
     at = key.find(wanted)
     if at < 0 or len(wanted) < 2:
@@ -59,29 +69,41 @@ def _qualified(key: str, wanted: str) -> bool:
     prefix, suffix = key[:at], key[at + len(wanted):]
     if suffix and suffix not in _HARMLESS_SUFFIXES:
         return False
-    if prefix and (len(prefix) > MAX_PREFIX or not prefix.endswith(_LOCAL_PREFIX_END)):
+    if prefix and not _local_prefix(prefix, place):
         return False
     return bool(prefix or suffix)
 
 
-def match_name(shown: str, names: Iterable[str]) -> tuple[str, str] | None:
+def _close(key: str, norm: str) -> bool:
+    if min(len(key), len(norm)) < CLOSE_MIN_LEN or key in norm or norm in key:
+        return False  # containment is a different column unless _qualified says otherwise
+    return difflib.SequenceMatcher(None, key, norm).ratio() >= CLOSE_RATIO
+
+
+def match_name(shown: str, names: Iterable[str], place: str = "") -> tuple[str, str] | None:
     """How the site's column name ``shown`` matches the first of ``names`` (canonical first,
-    then synonyms): ``(how, matched name)`` with how in exact/synonym/qualified/close, or None."""
+    then synonyms): ``(how, matched name)`` with how in exact/synonym/qualified/close, or None.
+    ``place`` is the site's name: a prefix taken from it qualifies a name (宜春概况)."""
     key = normalise_name(shown)
     if not key:
         return None
+    place = normalise_name(place)
     wanted = [(name, normalise_name(name)) for name in names]
     for n, (name, norm) in enumerate(wanted):
         if key == norm:
             return ("exact" if n == 0 else "synonym"), name
     for name, norm in wanted:
-        if _qualified(key, norm):
+        if _qualified(key, norm, place):
             return "qualified", name
     for name, norm in wanted:
-        if min(len(key), len(norm)) >= CLOSE_MIN_LEN and \
-                difflib.SequenceMatcher(None, key, norm).ratio() >= CLOSE_RATIO:
+        if _close(key, norm):
             return "close", name
     return None
+
+
+def site_name(site: Snapshot) -> str:
+    home = site.home
+    return (home.meta.get("SiteName") or home.title) if home is not None else ""
 
 
 @dataclass(frozen=True)
@@ -91,8 +113,9 @@ class SiteColumn:
     name: str
     url: str | None
     path: tuple[str, ...]  # menu names from the top, ending with ``name``
-    level: int  # 1: homepage navigation; 2: navigation of a column page linked from it
+    level: int  # 1: homepage navigation (drop-downs included); 2: navigation of a column page linked from it
     has_children: bool = False
+    node: NavNode | None = field(default=None, compare=False, repr=False)  # None for a homepage link
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,10 @@ class ColumnMatch:
     @property
     def path(self) -> tuple[str, ...]:
         return self.column.path
+
+    @property
+    def node(self) -> NavNode | None:
+        return self.column.node
 
 
 def _key(site: Snapshot, url: str) -> str:
@@ -137,7 +164,7 @@ def site_columns(site: Snapshot) -> list[SiteColumn]:
         if key in seen or key in home_keys:
             return
         seen.add(key)
-        out.append(SiteColumn(node.name, node.url, path, level, bool(node.children)))
+        out.append(SiteColumn(node.name, node.url, path, level, bool(node.children), node))
 
     top = [pair for root in home.nav for pair in root.walk()]
     for path, node in top:
@@ -168,9 +195,10 @@ def find_column(site: Snapshot, spec: ColumnSpec, columns: list[SiteColumn] | No
     homepage but not in its menu is never reported missing.
     """
     columns = site_columns(site) if columns is None else columns
+    place = site_name(site)
     best: tuple[tuple[int, int, int, int], ColumnMatch] | None = None
     for column in columns:
-        hit = match_name(column.name, spec.names)
+        hit = match_name(column.name, spec.names, place)
         if hit is None:
             continue
         rank = (RANKS[hit[0]], column.level, column.url is None, len(column.path))
@@ -182,25 +210,26 @@ def find_column(site: Snapshot, spec: ColumnSpec, columns: list[SiteColumn] | No
     for link in home.links if home else []:
         if link.kind != "page" or not link.text:
             continue
-        hit = match_name(link.text, spec.names)
+        hit = match_name(link.text, spec.names, place)
         if hit is not None and hit[0] != "close":
             return ColumnMatch(spec, SiteColumn(link.text, link.url, ("首页", link.text), 1), "link", hit[1])
     return None
 
 
-def match_profile(name: str, profile: Profile) -> tuple[ColumnSpec, str] | None:
-    """The profile column a site column name stands for, with how it matched."""
+def match_profile(name: str, profile: Profile, place: str = "") -> tuple[ColumnSpec, str] | None:
+    """The profile column a site column name stands for (best match over all columns), with how."""
+    best: tuple[int, ColumnSpec, str] | None = None
     for spec in profile.columns:
-        hit = match_name(name, spec.names)
-        if hit is not None:
-            return spec, hit[0]
-    return None
+        hit = match_name(name, spec.names, place)
+        if hit is not None and (best is None or RANKS[hit[0]] < best[0]):
+            best = RANKS[hit[0]], spec, hit[0]
+    return (best[1], best[2]) if best else None
 
 
-def column_type(name: str, profile: Profile) -> str | None:
+def column_type(name: str, profile: Profile, place: str = "") -> str | None:
     """news/notice/plan/static from the profile (when the column is one of its columns) or
     from the keyword classifier; None when nothing says (such columns are not judged)."""
-    found = match_profile(name, profile)
+    found = match_profile(name, profile, place)
     if found is not None:
         return found[0].type
     return profile.classify(name)

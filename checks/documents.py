@@ -21,7 +21,7 @@ _PREFIX_STOP = set("的和与及了据照见是为按经在于将把对由从以
 _LEAD = re.compile(r"^(?:图解|一图(?:读|看)懂|一图了解|一图速览|政策解读|解读)")
 _TAIL = re.compile(r"(?:的)?(?:政策)?(?:解读|图解)(?:材料|稿)?$")
 _PUBLISH = re.compile(r"(?:印发|转发|发布|公布)(.+?)的?(?:通知|决定|公告|通告|批复)?$")
-_PAREN_NUMBER = re.compile(r"\s*[(（]\s*[\u4e00-\u9fff]{1,12}\s*[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\s*\d{1,5}\s*号\s*[)）]")
+_PAREN_NUMBER = re.compile(r"\s*[(（]\s*" + DOCNUM.pattern + r"\s*[)）]")
 _QUOTED = re.compile(r"《([^《》]{2,100})》")
 SUPERIOR_PREFIXES = ("国办", "国发", "国函", "国令", "中办", "中发")
 MIN_KEY = 6
@@ -68,13 +68,17 @@ def is_interpretation_title(title: str) -> bool:
     return bool(INTERPRETATION.search(title or ""))
 
 
-def is_own_document(number: DocNumber, site_name: str) -> bool:
-    """Issued by the site's own unit, as far as the number tells: the region character
-    that starts an issuing-body prefix (示 of 示范政发, 鞍 of 鞍政办发) is in the site's
-    name. 国办发, 辽政发 on a township site are superior documents. Unknown site: own."""
+def is_own_document(number: DocNumber, site_name: str, title: str = "") -> bool:
+    """Issued by the site's own unit, as far as number and title tell: the region character
+    that starts the issuing-body prefix (示 of 示范政发, 鞍 of 鞍政办发) is in the site's
+    name, or the issuer that opens the title (平潭县人民政府关于…, for 岚政综) starts with two
+    characters of it. 国办发, 辽政发 on a township site are superior documents. Unknown site: own."""
     if number.org.startswith(SUPERIOR_PREFIXES):
         return False
-    return not site_name or number.org[0] in site_name
+    if not site_name or number.org[0] in site_name:
+        return True
+    at = (title or "").find("关于")
+    return at >= 2 and title[:2] in site_name
 
 
 def normalise_title(title: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -13,6 +14,8 @@ from portalwatch.checks.documents import (
 )
 from portalwatch.checks.profiles import profile_of
 from portalwatch.crawler.snapshot import Page, Snapshot
+
+MIN_PAGE_TITLE = 8  # a shorter page title is a column name (政策文件及解读), not an interpretation's title
 
 
 @dataclass
@@ -46,9 +49,14 @@ def _links(page: Page | None) -> set[str]:
     return {link.url for link in page.links if not link.nav} if page is not None else set()
 
 
+def _page_title(page: Page) -> str:
+    """The article title: ``ArticleTitle``, else the first part of "文章标题_栏目_网站"."""
+    return page.meta.get("ArticleTitle") or re.split(r"\s*[_|｜]\s*|\s+-\s+", page.title)[0]
+
+
 def _interpretation(site: Snapshot, title: str, url: str | None) -> Interpretation:
     page = site.page_at(url) if url else None
-    titles = [title] + ([page.meta.get("ArticleTitle") or page.title] if page is not None else [])
+    titles = [title] + ([_page_title(page)] if page is not None else [])
     interp = Interpretation(title, url, page)
     for text in titles:
         interp.keys |= title_keys(interpretation_core(text))
@@ -103,7 +111,8 @@ class MissingInterpretation(Check):
         if superior:
             self.note(f"政策文件栏目中有 {len(superior)} 份上级或其他机关的文件（如 {superior[0]}），"
                       "不要求本站发布解读，未作检查。")
-        interps = self._interpretations(site, [c for c in columns if c.url and is_interpretation_column(c.name, profile)])
+        interp_columns = [c for c in columns if c.url and is_interpretation_column(c.name, profile)]
+        interps = self._interpretations(site, interp_columns)
         ratio = float(settings.get("close_title_ratio", 0.85))
         named = {id(i) for i in interps if any(self._titled(d, i, ratio) for d in documents)}
         for doc in documents:
@@ -144,11 +153,13 @@ class MissingInterpretation(Check):
                 numbers = numbers or doc_numbers(item.title)
                 if not numbers or numbers[0].year < min_year:
                     continue
-                if own_only and not is_own_document(numbers[0], site_name):
+                if own_only and not is_own_document(numbers[0], site_name, item.title):
                     superior.append(str(numbers[0]))
                     continue
-                title = item.title or (page.title if page else "")
-                keys = title_keys(title) | (title_keys(page.meta.get("ArticleTitle", "")) if page else set())
+                full = _page_title(page) if page is not None else ""
+                cut = not item.title or item.title.rstrip().endswith(("…", ".."))  # a list shortens long titles
+                title = (full or item.title) if cut else item.title
+                keys = title_keys(item.title) | title_keys(full)
                 documents[item.url] = Document(title, item.url, numbers[0], column.name, list_page.url, page, keys)
         return list(documents.values()), superior
 
@@ -161,7 +172,9 @@ class MissingInterpretation(Check):
             for item in page.list_items + page.other_items:
                 if is_interpretation_title(item.title):
                     found.setdefault(item.url or item.title, (item.title, item.url))
-            title = page.meta.get("ArticleTitle") or page.title
+            title = _page_title(page)
+            if len(title) < MIN_PAGE_TITLE or title == page.column_name:
+                continue
             if not page.list_items and not page.doc_number and is_interpretation_title(title):
                 found.setdefault(page.url, (title, page.url))
         return [_interpretation(site, title, url) for title, url in found.values()]
@@ -170,8 +183,14 @@ class MissingInterpretation(Check):
     def _titled(doc: Document, interp: Interpretation, ratio: float) -> bool:
         if doc.keys & interp.keys:
             return True
-        return any(len(a) >= 8 and difflib.SequenceMatcher(None, a, b).ratio() >= ratio
-                   for a in doc.keys for b in interp.keys)
+        for a in doc.keys:
+            for b in interp.keys:
+                if len(a) < 8 or len(b) < 8:
+                    continue
+                matcher = difflib.SequenceMatcher(None, a, b)
+                if matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio:
+                    return True
+        return False
 
     def _match(self, site: Snapshot, doc: Document, interp: Interpretation, ratio: float, named: bool) -> str:
         """How ``interp`` is this document's interpretation ("" when it is not)."""

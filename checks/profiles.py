@@ -47,7 +47,7 @@ class Profile:
     columns: tuple[ColumnSpec, ...]
     title: str = ""
     max_age_days: Mapping[str, int | None] = field(default_factory=dict)
-    classifier: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (type, keywords), first match wins
+    classifier: tuple[tuple[str | None, tuple[str, ...]], ...] = ()  # (type or None = not judged, keywords)
     policy_columns: tuple[str, ...] = ()
     interpretation_columns: tuple[str, ...] = ()
     interpretation: Mapping[str, Any] = field(default_factory=dict)
@@ -137,14 +137,14 @@ def _max_ages(raw: Any, where: str) -> Mapping[str, int | None]:
     return MappingProxyType(out)
 
 
-def _classifier(raw: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _classifier(raw: Any, where: str) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
     if not isinstance(raw, list):
         raise ProfileError(f"栏目配置文件 {where}：classifier 应是 {{type, keywords}} 的列表")
     out = []
     for item in raw:
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or "type" not in item:
             raise ProfileError(f"栏目配置文件 {where}：classifier 的每一项应含 type 和 keywords")
-        column_type = _column_type(item.get("type"), "classifier", where)
+        column_type = None if item["type"] is None else _column_type(item["type"], "classifier", where)
         out.append((column_type, _words(item.get("keywords"), "classifier 的 keywords", where)))
     return tuple(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import column_items, column_type, site_columns, unreadable
+from portalwatch.checks.columns import column_items, column_type, site_columns, site_name, unreadable
 from portalwatch.checks.profiles import TYPE_LABELS, profile_of
 from portalwatch.crawler.snapshot import Snapshot
 
@@ -35,8 +35,9 @@ class StaleColumn(Check):
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         profile = profile_of(ctx)
+        place = site_name(site)
         for column in site_columns(site):
-            column_kind = column_type(column.name, profile)
+            column_kind = column_type(column.name, profile, place)
             limit = profile.max_age(column_kind)
             page = site.page_at(column.url) if column.url else None
             if limit is None or page is None or page.status >= 400 or page.soft404:

@@ -71,6 +71,8 @@ def test_nested_menus_and_column_page_sidebars_are_reachable():
     assert sum(c.name == "机构设置" for c in site_columns(site)) == 1
     match = find_column(site, TOWNSHIP["法规文件"])
     assert match.how == "synonym" and match.url == url("/zwgk/zcwj/") and match.path == ("政府信息公开", "政策文件")
+    assert match.node is site.pages[url("/zwgk/")].nav[0].children[0]  # the NavNode itself
+    assert [p.url for p in site.list_pages(match.url)] == []  # not crawled in this snapshot
     assert find_column(site, TOWNSHIP["乡镇概况"]).matched_name == "乡镇简介"
     assert find_column(site, TOWNSHIP["重大事项"]) is None
 
@@ -108,3 +110,20 @@ def test_policy_and_interpretation_columns():
     assert not is_policy_column("政策解读", township) and not is_policy_column("文件解读", township)
     assert not is_policy_column("通知公告", township)
     assert is_interpretation_column("政策解读", township) and is_interpretation_column("解读回应", township)
+
+
+def test_a_prefix_taken_from_the_site_name_qualifies():
+    county = {c.name: c for c in load_profile("county").columns}
+    assert match_name("宜春概况", county["概况信息"].names) is None  # 宜春 alone says nothing...
+    assert match_name("宜春概况", county["概况信息"].names, place="中国宜春")[0] == "qualified"  # ...unless it is the site
+    assert match_name("政府概况", county["概况信息"].names, place="示范县人民政府") is None  # 政府 is in every name
+    b = SiteBuilder("邯郸市人民政府")
+    b.nav(node("走进邯郸", None, node("邯郸概况", "/hdgk/")))
+    assert find_column(b.snapshot, county["概况信息"]).column.name == "邯郸概况"
+
+
+def test_containment_is_never_a_close_match():
+    department = load_profile("department")
+    # 政府信息公开 (a synonym of 目录) is contained in 政府信息公开年报: that is the annual report column
+    assert column_type("政府信息公开年报", department) == "plan"
+    assert match_name("政府信息公开年报", {c.name: c for c in department.columns}["政府信息公开目录"].names) is None

@@ -175,3 +175,37 @@ def test_interpretation_title_forms():
     assert interpretation_core("解读：某某工作要点") == "某某工作要点"
     assert "示范镇村级财务管理办法" in title_keys("示范镇人民政府关于印发示范镇村级财务管理办法的通知")
     assert "加强农村宅基地管理的实施意见" in title_keys("示范镇人民政府关于加强农村宅基地管理的实施意见")
+
+
+def test_own_document_recognised_by_the_issuer_opening_its_title():
+    # 岚政综 is 平潭县; the portal is 平潭综合实验区: the number's first character says nothing,
+    # the title's issuer does
+    title = "平潭县人民政府关于废止《平潭县人民政府关于加强电动自行车安全管理的通告》的通知"
+    assert is_own_document(DocNumber("岚政综", 2023, 26), "平潭综合实验区党工委管委会", title)
+    assert not is_own_document(DocNumber("岚政综", 2023, 26), "平潭综合实验区党工委管委会", "某某办法")
+    assert not is_own_document(DocNumber("闽政办", 2023, 2), "平潭综合实验区党工委管委会",
+                               "福建省人民政府办公厅关于开展行政规范性文件评估工作的通知")
+
+
+def test_shortened_list_titles_use_the_article_title():
+    b = SiteBuilder()
+    b.nav(node("政策文件", "/zcwj/"), node("首页", "/"))
+    full = "示范镇人民政府关于印发示范镇农村集体经济组织财务管理办法的通知"
+    b.list_page("/zcwj/", [item("示范镇人民政府关于印发示范镇农村集体经济组织...", 5, "/zcwj/1.html")])
+    b.article("/zcwj/1.html", full, 5, doc_number="示范政发〔2026〕9号")
+    b.article("/zcjd/1.html", "一图读懂示范镇农村集体经济组织财务管理办法", 4)  # crawled, in no interpretation column
+    (f,) = run(MissingInterpretation, b.snapshot)[0]
+    assert f.evidence["title"] == full and f.severity == "minor" and f.evidence["matched_by"] == "title"
+
+
+def test_a_column_name_in_the_page_title_is_not_an_interpretation():
+    b = SiteBuilder()
+    b.nav(node("政策文件", "/zcwj/"), node("首页", "/"))
+    b.list_page("/zcwj/", [item("示范镇人民政府关于某某工作的实施意见", 5, "/zcwj/1.html"),
+                           item("示范镇人民政府关于开展某某活动的通知", 5, "/zcwj/2.html")])
+    b.article("/zcwj/1.html", "示范镇人民政府关于某某工作的实施意见", 5, doc_number="示范政发〔2026〕9号")
+    # a number-less document whose template <title> is "政策文件及解读_站名" cites the first one
+    page = b.page("/zcwj/2.html", title="政策文件及解读_示范镇人民政府", cited_doc_numbers=["示范政发〔2026〕9号"])
+    assert page.meta == {}
+    (f,) = run(MissingInterpretation, b.snapshot)[0]
+    assert f.severity == "major"  # not "interpreted" by an ordinary page that cites it

@@ -112,7 +112,7 @@ def test_profile_of_accepts_a_profile_a_name_or_nothing():
     ("人事任免", "plan"), ("规划计划", "plan"), ("财政预决算", "plan"), ("政府信息公开年报", "plan"),
     ("机构职能", "static"), ("领导信息", "static"), ("镇情简介", "static"), ("政府信息公开指南", "static"),
     ("文件下载", "static"), ("政府信息公开目录", "static"),
-    ("互动交流", None), ("专题专栏", None), ("政府信息公开", None),
+    ("互动交流", None), ("专题专栏", None), ("政府信息公开", None), ("新闻发布会", None),
 ])
 def test_classifier_types_columns_outside_the_profile(name, kind):
     assert load_profile("township").classify(name) == kind
