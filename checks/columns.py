@@ -252,11 +252,29 @@ def is_policy_column(name: str, profile: Profile) -> bool:
         word in found[0].name for word in profile.policy_columns)
 
 
-def column_items(site: Snapshot, url: str | None) -> Iterator[tuple[Page, ListItem]]:
-    """Every main-list item of a column, first page and all pagination pages."""
+def column_pages(site: Snapshot, url: str | None) -> list[Page]:
+    """A column's list pages: the first, every pagination page, and the same for a list
+    shown in a frame (older CMSs put the list in ``<iframe src="list.jsp">``)."""
     if not url:
-        return
-    for page in site.list_pages(url):
+        return []
+    pages = site.list_pages(url)
+    seen = {p.url for p in pages}
+    for frame in [link.url for p in pages[:1] for link in p.links if link.kind == "frame"]:
+        for page in site.list_pages(frame):
+            if page.url not in seen:
+                seen.add(page.url)
+                pages.append(page)
+    return pages
+
+
+def framed_but_unseen(site: Snapshot, page: Page) -> bool:
+    """The page shows its content in a frame that was not crawled: nothing can be judged."""
+    return any(link.kind == "frame" and site.page_at(link.url) is None for link in page.links)
+
+
+def column_items(site: Snapshot, url: str | None) -> Iterator[tuple[Page, ListItem]]:
+    """Every main-list item of a column, first page, all pagination pages, framed lists."""
+    for page in column_pages(site, url):
         for item in page.list_items:
             yield page, item
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import site_columns, unreadable
+from portalwatch.checks.columns import column_pages, framed_but_unseen, site_columns, unreadable
 from portalwatch.crawler.snapshot import Snapshot
 
 MIN_TEXT = 10  # visible main-content characters under which a list-less page shows nothing
@@ -42,14 +42,14 @@ class EmptyColumn(Check):
             page = site.page_at(column.url) if column.url else None
             if page is None or page.status >= 400 or page.soft404 or site.home is page:
                 continue
-            pages = site.list_pages(page.url)
-            if any(p.list_items for p in pages):
+            pages = column_pages(site, page.url)
+            if any(p.list_items for p in pages) or framed_but_unseen(site, page):
                 continue
             placeholder = next((p.placeholder for p in pages if p.placeholder), "")
             if placeholder and page.text_length > max_text:
                 continue  # an article that says 暂无附件 somewhere: it has content
             if not placeholder:
-                if column.has_children or page.other_items or page.text_length >= min_text:
+                if column.has_children or any(p.other_items or p.text_length >= min_text for p in pages):
                     continue  # a menu heading, or an article page: not a list that is empty
             if unreadable(page):
                 self.note(f"栏目“{column.name}”的页面需要浏览器渲染才能显示内容，本次未能渲染，无法判断是否为空白栏目。")

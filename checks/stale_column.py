@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import column_items, column_type, site_columns, site_name, unreadable
+from portalwatch.checks.columns import (
+    column_pages, column_type, framed_but_unseen, site_columns, site_name, unreadable,
+)
 from portalwatch.checks.profiles import TYPE_LABELS, profile_of
-from portalwatch.crawler.snapshot import Snapshot
+from portalwatch.crawler.snapshot import ListItem, Page, Snapshot
 
 
 class StaleColumn(Check):
@@ -42,18 +45,12 @@ class StaleColumn(Check):
             page = site.page_at(column.url) if column.url else None
             if limit is None or page is None or page.status >= 400 or page.soft404:
                 continue
-            if unreadable(page):
-                self.note(f"栏目“{column.name}”的页面需要浏览器渲染才能显示内容，本次未能渲染，无法判断是否更新。")
+            if unreadable(page) or framed_but_unseen(site, page):
+                self.note(f"栏目“{column.name}”的内容需要浏览器渲染或位于未抓取的框架页中，无法判断是否更新。")
                 continue
-            items = list(column_items(site, column.url))
-            dated = [(item.date, item.title, item.url, "list") for _, item in items if item.date]
-            if not dated:  # the list shows no dates: use the articles' own publication dates
-                for _, item in items:
-                    article = site.page_at(item.url) if item.url else None
-                    if article is not None and article.pub_date:
-                        dated.append((article.pub_date, item.title, article.url, "article"))
-            if not items and page.pub_date:  # the column is a single article page
-                dated.append((page.pub_date, page.meta.get("ArticleTitle") or page.title, page.url, "article"))
+            pages = column_pages(site, column.url)
+            items = [item for p in pages for item in p.list_items]
+            dated = _dates(site, page, items)
             if not dated:
                 if items:
                     self.note(f"栏目“{column.name}”的信息没有发布日期，无法判断是否及时更新，请人工核实。")
@@ -62,8 +59,25 @@ class StaleColumn(Check):
             age = (ctx.as_of - date).days
             if age <= limit:
                 continue
+            if dated[0][0] < dated[-1][0] and any(site.page_at(u) is None for p in pages for u in p.pagination):
+                self.note(f"栏目“{column.name}”按时间正序排列且分页未抓取完整，看不到最新信息，无法判断是否更新。")
+                continue
             evidence = {"newest_date": date.isoformat(), "newest_title": title, "newest_url": url,
                         "date_source": source, "age_days": age, "max_age_days": limit, "column_type": column_kind,
                         "level": column.level, "path": list(column.path), "items_seen": len(items)}
             yield self.finding(url=page.url, column=column.name, evidence=evidence, name=column.name, age=age,
                                date=date.isoformat(), label=TYPE_LABELS[column_kind], limit=limit)
+
+
+def _dates(site: Snapshot, page: Page, items: list[ListItem]) -> list[tuple[dt.date, str, str | None, str]]:
+    """``(date, title, url, source)`` in list order: the dates the list shows; when it shows
+    none, the crawled articles' publication dates; for a column that is one article, its own."""
+    dated = [(item.date, item.title, item.url, "list") for item in items if item.date]
+    if not dated:
+        for item in items:
+            article = site.page_at(item.url) if item.url else None
+            if article is not None and article.pub_date:
+                dated.append((article.pub_date, item.title, article.url, "article"))
+    if not items and page.pub_date:
+        dated.append((page.pub_date, page.meta.get("ArticleTitle") or page.title, page.url, "article"))
+    return dated

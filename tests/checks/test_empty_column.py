@@ -72,3 +72,19 @@ def test_unrendered_script_page_is_a_note():
 def test_broken_column_pages_are_left_to_dead_link():
     site = site_with(lambda b: b.list_page("/yjzj/", [], placeholder="暂无信息", soft404="页面不存在"))
     assert run(EmptyColumn, site)[0] == []
+
+
+def test_list_shown_in_a_frame():
+    from portalwatch.crawler.snapshot import Link
+
+    def setup(b):
+        b.list_page("/yjzj/", [], text_length=0, links=[Link(url("/yjzj/list.jsp"), "", kind="frame")])
+    site = site_with(setup)
+    assert run(EmptyColumn, site) == ([], [])  # the framed list was not crawled: nothing to judge
+    b = SiteBuilder()
+    b.nav(node("意见征集", "/yjzj/"), node("首页", "/"))
+    b.list_page("/yjzj/", [], text_length=0, links=[Link(url("/yjzj/list.jsp"), "", kind="frame")])
+    b.list_page("/yjzj/list.jsp", [item("关于某某草案公开征求意见的公告", 3, "/yjzj/1.html")])
+    assert run(EmptyColumn, b.snapshot) == ([], [])
+    b.list_page("/yjzj/list.jsp", [], placeholder="暂无数据", text_length=4)
+    assert [f.evidence["placeholder"] for f in run(EmptyColumn, b.snapshot)[0]] == ["暂无数据"]

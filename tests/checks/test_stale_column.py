@@ -126,3 +126,12 @@ def test_as_of_date_is_the_reference():
     assert run(StaleColumn, b.snapshot)[0] == []
     later = AS_OF.replace(day=AS_OF.day + 5)
     assert len(run(StaleColumn, b.snapshot, ctx(as_of=later))[0]) == 1
+
+
+def test_oldest_first_list_with_uncrawled_pages_is_a_note():
+    b = one_column("通知公告", [item("二〇二四年的第一条通知", 700, "/col/1.html"), item("二〇二四年的第二条通知", 600, "/col/2.html")])
+    b.snapshot.pages[url("/col/")].pagination = [url("/col/index_1.html")]  # never crawled (page limit)
+    findings, notes = run(StaleColumn, b.snapshot)
+    assert findings == [] and "正序" in notes[0].message
+    b.snapshot.pages[url("/col/")].list_items.reverse()  # newest first: the first page tells
+    assert len(run(StaleColumn, b.snapshot)[0]) == 1
