@@ -109,7 +109,7 @@ def test_nightly_runs_in_parallel_and_survive_a_restart(serve, db_path):
 def test_sigterm_stops_running_audits_and_marks_them_interrupted(serve, db_path):
     site = serve(routes=slow_portal(pages=80, delay=0.5))
     assert pw(db_path, "sites", "add", "慢镇", site.url, "--concurrency", "2").code == 0
-    fire = dt.datetime.now() + dt.timedelta(seconds=3)
+    fire = dt.datetime.now() + dt.timedelta(seconds=5)
     daemon = start_daemon(db_path, cron_at(fire))
     wait_for(lambda: site.hits("/p3.html") > 0, "the audit to be under way", daemon)
     err = stop(daemon)
@@ -120,6 +120,26 @@ def test_sigterm_stops_running_audits_and_marks_them_interrupted(serve, db_path)
     # no retry job is left behind by a shutdown; the nightly job stays
     assert [r[0] for r in query(db_path, "select id from apscheduler_jobs order by id")] == \
         ["audit:慢镇", "probes", "sync"]
+
+
+def test_a_run_that_did_not_complete_is_retried_later_in_the_night(db_path):
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    sock.close()  # nothing listens there: every audit finds the site unreachable
+    assert pw(db_path, "sites", "add", "断网镇", url).code == 0
+    fire = dt.datetime.now() + dt.timedelta(seconds=5)
+    daemon = start_daemon(db_path, cron_at(fire), "--retries", "1", "--retry-delay", "1")
+    wait_for(lambda: query(db_path, "select count(*) from job_log where kind = 'audit'")[0][0] == 2,
+             "the nightly audit and its retry", daemon)
+    stop(daemon)
+    log = query(db_path, "select kind, outcome, detail from job_log where kind in ('audit', 'retry') order by id")
+    assert [(k, o) for k, o, _ in log] == [("audit", "unreachable"), ("retry", "scheduled"), ("audit", "unreachable")]
+    assert '"attempt": 1' in log[1][2]
+    assert query(db_path, "select count(*), min(status), max(status) from runs") == [(2, "unreachable", "unreachable")]
+    assert query(db_path, "select id from apscheduler_jobs where id like 'retry:%'") == []  # used up
 
 
 def test_a_second_daemon_on_the_same_database_is_refused(db_path):
