@@ -58,7 +58,7 @@ def site_overview(store: MonitorStore) -> list[dict[str, Any]]:
 def _verdict(store: MonitorStore, run: dict[str, Any]) -> str | None:
     if run["status"] not in ("complete", "unreachable"):
         return None
-    if any(f["severity"] == "veto" for f in store.findings_for_run(run["id"])):
+    if store.run_has_veto(run["id"]):
         return "不合格"
     return None
 

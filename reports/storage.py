@@ -397,6 +397,10 @@ class MonitorStore(Store):
             "select \"check\", count(*) as n from tracked where site = ? and status in ('new', 'open', 'reopened')"
             " group by \"check\" order by \"check\"", [site])}
 
+    def run_has_veto(self, run_id: int) -> bool:
+        return self.db.execute("select exists(select 1 from findings where run_id = ? and severity = 'veto')",
+                               [run_id]).fetchone()[0] == 1
+
     def run_changes(self, site: str, run_id: int) -> dict[str, int]:
         """What a run changed in the history: findings first seen, resolved, and reopened by it."""
         row = self.db.execute(
