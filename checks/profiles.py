@@ -54,6 +54,12 @@ class Profile:
     scoring: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # file it was read from
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Picklable and deep-copyable although its mappings are read-only views."""
+        fields = {name: dict(value) if isinstance(value, MappingProxyType) else value
+                  for name, value in self.__dict__.items()}
+        return _rebuild, (fields,)
+
     def max_age(self, column_type: str | None) -> int | None:
         """Days the newest item of a column of this type may reach; None = never stale."""
         if column_type is None:
@@ -69,6 +75,12 @@ class Profile:
             if any(word in key for word in keywords):
                 return column_type
         return None
+
+
+def _rebuild(fields: dict[str, Any]) -> Profile:
+    for name in ("max_age_days", "interpretation", "scoring"):
+        fields[name] = MappingProxyType(fields[name])
+    return Profile(**fields)
 
 
 class ProfileError(ValueError):

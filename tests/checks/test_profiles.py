@@ -121,3 +121,13 @@ def test_classifier_types_columns_outside_the_profile(name, kind):
 def test_scoring_defaults_in_the_yaml_match_the_documented_constants():
     defaults = yaml.safe_load((PROFILES / "_defaults.yaml").read_text(encoding="utf-8"))
     assert defaults["scoring"] == scoring.DEFAULTS
+
+
+def test_profiles_are_read_only_yet_picklable():
+    import copy
+    import pickle
+
+    profile = load_profile("township")
+    with pytest.raises(TypeError):
+        profile.scoring["missing_column"] = 100  # shared by every check: nobody may change it
+    assert pickle.loads(pickle.dumps(profile)) == profile and copy.deepcopy(profile) == profile
