@@ -67,3 +67,5 @@ PORTALWATCH_RENDER_TIMEOUT = 20.0  # seconds one page may take to render, all in
 PORTALWATCH_RENDER_IDLE_TIMEOUT = 5.0  # longest wait after load for script requests (at most half the limit)
 PORTALWATCH_RENDER_QUIET = 0.3  # seconds without a request in flight that count as "the page has settled"
 PORTALWATCH_RENDER_CONTEXT_PAGES = 40  # a fresh browser context after this many renders, so memory stays flat
+PORTALWATCH_HOSTS: dict[str, str] = {}  # name -> address, for portalwatch.crawler.resolver.StaticResolver
+PORTALWATCH_CHECKS: dict[str, str | None] = {}  # check id -> dotted path (None switches a check off)
