@@ -15,7 +15,17 @@ from pathlib import Path
 
 import click
 
-from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, db_option, fail, parse_as_of
+_groups: list[click.Group] = []  # groups registered before this module finished importing
+
+
+def register(main: click.Group) -> None:
+    """Add the monitoring commands to ``main`` (now, or when this module has finished importing)."""
+    _groups.append(main)
+    if "COMMANDS" in globals():
+        _add_commands()
+
+
+from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, db_option, fail, parse_as_of  # noqa: E402
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 AUDIT_ARGS = click.option("--audit-args", default=None, hidden=True, envvar="PORTALWATCH_AUDIT_ARGS",
@@ -266,6 +276,8 @@ def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, r
                        time_limit=time_limit or DEFAULT_TIME_LIMIT, retries=retries, retry_delay=retry_delay,
                        misfire_grace=misfire_grace, probe_interval=probe_interval,
                        as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""))
+    if 86400 / probe_interval < 20:
+        click.echo(f"注意：可用性监测每天约 {86400 / probe_interval:.0f} 次，少于国家指标要求的每天 20 次。", err=True)
     click.echo(f"监测进程已启动（{dt.datetime.now():%Y-%m-%d %H:%M}），计划：{cfg.cron}，同时检查 {cfg.jobs} 个网站。"
                "按 Ctrl-C 或发送 SIGTERM 退出。", err=True)
     try:
@@ -277,9 +289,16 @@ def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, r
     sys.exit(code)
 
 
-def register(main: click.Group) -> None:
-    for command in (sites, run_cmd, status_cmd, findings_cmd, ignore_cmd, schedule_cmd):
-        main.add_command(command)
+COMMANDS = (sites, run_cmd, status_cmd, findings_cmd, ignore_cmd, schedule_cmd)
+
+
+def _add_commands() -> None:
+    for group in _groups:
+        for command in COMMANDS:
+            group.add_command(command)
+
+
+_add_commands()  # for ``cli.py`` when it was imported through this module
 
 
 __all__ = ["register", "EXIT_USAGE"]
