@@ -96,6 +96,7 @@ class DaemonConfig:
     sync_interval: float = 300.0
     as_of: dt.date | None = None
     audit_args: list[str] = field(default_factory=list)
+    send_notices: bool = False  # mail a notice after a complete run with new veto/major findings
 
     @property
     def probe_tick(self) -> float:
@@ -127,6 +128,7 @@ class Daemon:
         self._lock_file: Any = None
         self.scheduler: BackgroundScheduler | None = None
         self.probe_pool = futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="probes")
+        self._notice_lock = threading.Lock()  # one notice at a time: numbers are allocated in order
 
     def start(self) -> None:
         global _current
@@ -209,6 +211,8 @@ class Daemon:
         print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {name}：{RUN_STATUS_NAMES.get(outcome.status, outcome.status)}"
               + (f"，运行编号 {outcome.run_id}" if outcome.run_id else "") + f"（{outcome.elapsed:g} 秒）"
               + (f" {outcome.detail}" if outcome.detail and not outcome.completed else ""), file=sys.stderr, flush=True)
+        if outcome.completed and self.cfg.send_notices and outcome.run_id:
+            self.send_notices(outcome.run_id)
         if outcome.status == "complete" or self.run_cfg.stop.is_set():
             return
         if attempt < self.cfg.retries and self.scheduler is not None:
@@ -218,6 +222,31 @@ class Daemon:
             self._log("retry", "scheduled", site=name, run_id=outcome.run_id,
                       detail={"attempt": attempt + 1, "at": when.isoformat(timespec="seconds"),
                               "after": outcome.status})
+
+    def send_notices(self, run_id: int) -> None:
+        """Mail the site's notice when the run brought veto or major findings never notified."""
+        from portalwatch.reports.mail import MailError, auto_send_notices
+        from portalwatch.reports.storage import NoticeStore
+
+        with self._notice_lock:
+            store = NoticeStore(self.cfg.db)
+            try:
+                results = auto_send_notices(store, run_ids=[run_id])
+            except MailError as exc:
+                results = []
+                self._log("notice", "failed", run_id=run_id, detail={"error": str(exc)})
+            except Exception as exc:  # noqa: BLE001 - a notice failure must not stop the night
+                log.exception("auto-sending notices failed")
+                results = []
+                self._log("notice", "failed", run_id=run_id, detail={"error": repr(exc)})
+            finally:
+                store.close()
+        for r in results:
+            if r.action != "skipped":
+                print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {r.site}：整改通知 {r.number or ''}"
+                      + ("已发送" if r.action == "sent" else f"发送失败 {r.detail}"), file=sys.stderr, flush=True)
+            self._log("notice", r.action, site=r.site, run_id=run_id,
+                      detail={"notice_id": r.notice_id, "number": r.number, "detail": r.detail})
 
     def probe_tick(self) -> None:
         """Hand the sites due in this tick to the probe pool; a slow site never delays the ticker."""

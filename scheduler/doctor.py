@@ -123,15 +123,28 @@ def check_db(db: Path) -> Result:
     return Result("数据库", OK, f"{directory / db.name}（将在首次审计时创建）")
 
 
-def check_smtp() -> Result:
-    host = os.environ.get("PORTALWATCH_SMTP_HOST")
-    if not host:
-        return Result("邮件（SMTP）", WARN, "未配置 PORTALWATCH_SMTP_HOST，整改通知只能生成文件，不能发送邮件")
-    port = os.environ.get("PORTALWATCH_SMTP_PORT") or "默认端口"
-    security = os.environ.get("PORTALWATCH_SMTP_SECURITY") or "默认"
-    sender = os.environ.get("PORTALWATCH_SMTP_FROM") or "未设置发件人"
-    user = "已设置用户名" if os.environ.get("PORTALWATCH_SMTP_USER") else "无用户名"
-    return Result("邮件（SMTP）", OK, f"{host}:{port}，加密方式 {security}，{sender}，{user}（未实际连接）")
+def check_smtp(timeout: float = 5.0) -> Result:
+    """SMTP settings as the mailer reads them (environment, then ``PORTALWATCH_CONFIG``), and
+    whether the server answers a greeting (no login, no mail)."""
+    import smtplib
+    import ssl
+
+    from portalwatch.reports.mail import MailError, SmtpSettings
+
+    try:
+        smtp = SmtpSettings.from_env()
+    except MailError as exc:
+        return Result("邮件（SMTP）", WARN, f"{exc}；整改通知只能生成文件，不能发送邮件")
+    what = f"{smtp.host}:{smtp.port}，加密方式 {smtp.security}，发件人 {smtp.from_addr}，" + (
+        "已设置用户名" if smtp.user else "无用户名")
+    cls = smtplib.SMTP_SSL if smtp.security == "ssl" else smtplib.SMTP
+    kwargs = {"context": ssl.create_default_context()} if smtp.security == "ssl" else {}
+    try:
+        with cls(smtp.host, smtp.port, timeout=timeout, **kwargs) as conn:
+            code, _ = conn.noop()
+    except (OSError, smtplib.SMTPException) as exc:
+        return Result("邮件（SMTP）", WARN, f"{what}；连接失败：{exc}")
+    return Result("邮件（SMTP）", OK, f"{what}；服务器已应答（{code}）")
 
 
 def check_fonts() -> Result:

@@ -32,6 +32,40 @@ AUDIT_ARGS = click.option("--audit-args", default=None, hidden=True, envvar="POR
                           help="传给每次 portalwatch audit 的附加参数（测试与调优用）")
 TIME_LIMIT = click.option("--time-limit", type=click.FloatRange(1), default=None,
                           help="单个网站检查的最长时间（秒），超时终止并记为中断 [默认 14400]")
+SEND_NOTICES = click.option("--send-notices", is_flag=True,
+                            help="检查完成后，对出现未通知过的单项否决或严重问题的网站自动发送整改通知（同一问题只通知一次）")
+
+
+def _check_mail(send: bool) -> None:
+    """Fail before any audit when notices are to be mailed but SMTP is not configured."""
+    if send:
+        from portalwatch.reports.mail import MailError, SmtpSettings
+
+        try:
+            SmtpSettings.from_env()
+        except MailError as exc:
+            fail(str(exc))
+
+
+def _send_notices(db: Path, run_ids: list[int]) -> list:
+    """Auto-send after ``run``: one line per site that got (or failed to get) a notice."""
+    from portalwatch.reports.mail import MailError, auto_send_notices
+    from portalwatch.reports.storage import NoticeStore
+
+    store = NoticeStore(db)
+    try:
+        results = auto_send_notices(store, run_ids=run_ids)
+    except MailError as exc:
+        click.echo(f"整改通知未发送：{exc}", err=True)
+        return []
+    finally:
+        store.close()
+    for r in results:
+        if r.action == "sent":
+            click.echo(f"已发送整改通知：{r.site} {r.number}", err=True)
+        elif r.action == "failed":
+            click.echo(f"整改通知发送失败：{r.site} {r.number or ''} {r.detail}", err=True)
+    return results
 
 
 def _store(db: Path):
@@ -141,11 +175,12 @@ def sites_remove(name: str, db: Path) -> None:
 @click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="同时检查的网站数 [默认 CPU 核数]")
 @TIME_LIMIT
+@SEND_NOTICES
 @AUDIT_ARGS
 @FORMAT
 @db_option
 def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: int | None, time_limit: float | None,
-            audit_args: str | None, fmt: str, db: Path) -> None:
+            send_notices: bool, audit_args: str | None, fmt: str, db: Path) -> None:
     """立即检查登记网站（并行、前台运行），并更新问题历史；全部完成时退出码为 0。"""
     from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_sites, default_jobs
 
@@ -161,6 +196,7 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     store.close()
     if not chosen:
         fail("没有启用的登记网站可检查")
+    _check_mail(send_notices)
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
     jobs = jobs or default_jobs()
@@ -175,6 +211,8 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
         fail("检查被中断，正在运行的检查已标记为未完成。", EXIT_INTERRUPTED)
         return
     bad = [o for o in outcomes if not o.completed]
+    if send_notices:
+        _send_notices(db, [o.run_id for o in outcomes if o.completed and o.run_id])
     if fmt == "json":
         _echo_json([o.to_dict() for o in outcomes])
     else:
@@ -259,11 +297,12 @@ def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
 @click.option("--probe-interval", type=click.FloatRange(1), default=3600, show_default=True,
               help="可用性监测间隔（秒），默认每站每天 24 次")
 @click.option("--as-of", "as_of", default=None, hidden=True)
+@SEND_NOTICES
 @AUDIT_ARGS
 @db_option
 def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, retries: int, retry_delay: float,
-                 misfire_grace: float, probe_interval: float, as_of: str | None, audit_args: str | None,
-                 db: Path) -> None:
+                 misfire_grace: float, probe_interval: float, as_of: str | None, send_notices: bool,
+                 audit_args: str | None, db: Path) -> None:
     """常驻监测进程：每晚按计划检查所有启用的网站，并定时监测首页可用性（SIGTERM 安全退出）。"""
     from portalwatch.scheduler.daemon import DEFAULT_CRON, DaemonConfig, parse_cron, serve
     from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, default_jobs
@@ -272,10 +311,11 @@ def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, r
         parse_cron(cron or DEFAULT_CRON)
     except ValueError as exc:
         fail(str(exc))
+    _check_mail(send_notices)
     cfg = DaemonConfig(db=db, jobs=jobs or default_jobs(), cron=cron or DEFAULT_CRON,
                        time_limit=time_limit or DEFAULT_TIME_LIMIT, retries=retries, retry_delay=retry_delay,
                        misfire_grace=misfire_grace, probe_interval=probe_interval,
-                       as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""))
+                       as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""), send_notices=send_notices)
     if 86400 / probe_interval < 20:
         click.echo(f"注意：可用性监测每天约 {86400 / probe_interval:.0f} 次，少于国家指标要求的每天 20 次。", err=True)
     click.echo(f"监测进程已启动（{dt.datetime.now():%Y-%m-%d %H:%M}），计划：{cfg.cron}，同时检查 {cfg.jobs} 个网站。"

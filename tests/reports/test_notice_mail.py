@@ -171,3 +171,32 @@ def test_sites_without_email_or_smtp_settings_are_reported(db_path):
     no_mail = run_cli("notice", "某某镇", "--send", "--db", str(db_path), env=env)
     assert no_mail.code == 2 and "未登记收件邮箱" in no_mail.stderr
     assert [r.action for r in auto_send_notices(store, sites=["某某镇"], settings=SmtpSettings.from_env(env))] == ["skipped"]
+
+
+def test_nightly_run_sends_notices_for_new_serious_findings_once(serve, db_path, smtp_server):
+    home = ("<html><head><title>某某镇人民政府</title></head><body><a href='/news/'>工作动态</a>"
+            "<a href='/gone.html'>通知公告</a><p>2026-11-19 工作动态</p></body></html>")
+    site = serve(routes={"/": Response(home),
+                         "/news/": Response("<html><title>工作动态</title><body>2026-11-18 会议</body></html>")})
+    db = ["--db", str(db_path)]
+    assert run_cli("sites", "add", "某某镇", site.url, "--email", EMAILS[0], *db).code == 0
+    audit_env = {"PORTALWATCH_AUDIT_ARGS": " ".join(FAST)}
+
+    # no SMTP settings: refused before any audit runs, nothing stored
+    refused = run_cli("run", "--all", "--send-notices", *db,
+                      env={**audit_env, "PORTALWATCH_SMTP_HOST": "", "PORTALWATCH_SMTP_FROM": ""})
+    assert refused.code == 2 and "PORTALWATCH_SMTP_HOST" in refused.stderr
+    assert NoticeStore(db_path).db["runs"].count == 0
+
+    first = run_cli("run", "--all", "--as-of", "2026-11-20", "--send-notices", *db, env=audit_env | smtp_server.env())
+    assert first.code == 0, first.stderr
+    assert "已发送整改通知：某某镇 〔2026〕第1号" in first.stderr
+    [msg] = smtp_server.handler.messages()
+    assert f"{site.url}gone.html" in msg.get_body(("plain",)).get_content()
+    [notice] = NoticeStore(db_path).notices("某某镇")
+    assert notice["status"] == "sent" and notice["origin"] == "auto"
+
+    # the same findings next night: nothing sent again
+    again = run_cli("run", "--all", "--as-of", "2026-11-21", "--send-notices", *db, env=audit_env | smtp_server.env())
+    assert again.code == 0, again.stderr
+    assert len(smtp_server.handler.envelopes) == 1 and "已发送整改通知" not in again.stderr
