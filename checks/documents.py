@@ -1,6 +1,6 @@
 """Policy documents and their interpretations: document numbers and title keys.
 
-Helpers for ``missing_interpretation``. A document number (文号) is written
+Helpers for ``missing_interpretation``, and its matcher. A document number (文号) is written
 ``示范政发〔2026〕2号``, ``示范政发[2026]第2号`` or ``示范政发［2026］2号``; two numbers are
 the same document when year and serial agree and one issuing-body prefix ends the other
 (a title may glue words before the prefix). Titles are compared by *keys*: the title
@@ -11,9 +11,13 @@ interpretation names its document in any of these forms (关于《X》的解读,
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+
+from portalwatch.crawler.snapshot import Page, Snapshot
 
 DOCNUM = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*第?\s*(\d{1,5})\s*号")
 INTERPRETATION = re.compile(r"解读|图解|一图(?:读|看)懂|一图了解|一图速览|答记者问")
@@ -118,3 +122,116 @@ def interpretation_core(title: str) -> str:
     key = normalise_title(title)
     key = _LEAD.sub("", key)
     return _TAIL.sub("", key)
+
+
+@dataclass
+class Document:
+    """A policy document with a number, as listed in a policy column."""
+
+    title: str
+    url: str | None
+    number: DocNumber
+    column: str
+    list_page: str
+    page: Page | None
+    keys: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Interpretation:
+    """An interpretation page or list entry, with what it says about its document."""
+
+    title: str
+    url: str | None
+    page: Page | None
+    keys: set[str] = field(default_factory=set)  # from its own title: names one document
+    cited: set[str] = field(default_factory=set)  # 《》 titles of its body: used only if its title names none
+    numbers: list[DocNumber] = field(default_factory=list)
+
+
+def page_urls(site: Snapshot, url: str | None) -> set[str]:
+    """A URL with the requested and final URLs of its crawled page."""
+    page = site.page_at(url) if url else None
+    return {u for u in (url, page.url if page else None, page.final_url if page else None) if u}
+
+
+def page_links(page: Page | None) -> set[str]:
+    """Where a page links to, menus left out (a menu entry is not an association)."""
+    return {link.url for link in page.links if not link.nav} if page is not None else set()
+
+
+HOW = ("link", "doc_number", "title", "cited_title")  # strongest first
+
+
+def _bigrams(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+class Matcher:
+    """Finds the interpretations of a document through indexes, never by comparing every
+    pair: a city portal lists hundreds of documents and of interpretations."""
+
+    def __init__(self, site: Snapshot, interps: list[Interpretation], ratio: float) -> None:
+        self.site, self.interps, self.ratio = site, interps, ratio
+        self.urls = [page_urls(site, i.url) for i in interps]
+        self.by_url: dict[str, set[int]] = {}
+        self.linking: dict[str, set[int]] = {}  # a URL an interpretation page links to
+        self.by_serial: dict[tuple[int, int], list[tuple[int, DocNumber]]] = {}
+        self.by_key: dict[str, set[int]] = {}
+        self.by_cited: dict[str, set[int]] = {}
+        self.grams: dict[str, list[tuple[int, str]]] = {}
+        for n, interp in enumerate(interps):
+            for url in self.urls[n]:
+                self.by_url.setdefault(url, set()).add(n)
+            for url in page_links(interp.page):
+                self.linking.setdefault(url, set()).add(n)
+            for number in interp.numbers:
+                self.by_serial.setdefault((number.year, number.serial), []).append((n, number))
+            for key in interp.keys:
+                self.by_key.setdefault(key, set()).add(n)
+                for gram in _bigrams(key):
+                    self.grams.setdefault(gram, []).append((n, key))
+            for key in interp.cited:
+                self.by_cited.setdefault(key, set()).add(n)
+        entries = sum(len(i.keys) for i in interps)
+        self.stop = {g for g, posting in self.grams.items() if len(posting) > max(20, entries // 4)}
+
+    def titled(self, doc: Document) -> set[int]:
+        """Interpretations whose own title names this document (same key or close)."""
+        found = {n for key in doc.keys for n in self.by_key.get(key, ())}
+        for key in doc.keys:
+            if len(key) < 8:
+                continue
+            grams = _bigrams(key)
+            shared: Counter[tuple[int, str]] = Counter()
+            for gram in grams - self.stop:
+                shared.update(self.grams.get(gram, ()))
+            dropped = len(grams & self.stop)
+            for (n, other), count in shared.items():
+                # ratio >= r needs at least ~0.35 (len a + len b) - 1 shared bigrams
+                if n in found or len(other) < 8 or count < 0.35 * (len(key) + len(other)) - 1 - dropped:
+                    continue
+                if difflib.SequenceMatcher(None, key, other).ratio() >= self.ratio:
+                    found.add(n)
+        return found
+
+    def matches(self, doc: Document, titled: set[int], named: set[int]) -> list[tuple[Interpretation, str]]:
+        """``(interpretation, how)`` for every interpretation of ``doc``, strongest first."""
+        doc_urls = page_urls(self.site, doc.url)
+        how: dict[int, str] = {}
+        for url in page_links(doc.page):
+            for n in self.by_url.get(url, ()):
+                how.setdefault(n, "link")
+        for url in doc_urls:
+            for n in self.linking.get(url, ()):
+                how.setdefault(n, "link")
+        for n, number in self.by_serial.get((doc.number.year, doc.number.serial), ()):
+            if doc.number.same(number):
+                how.setdefault(n, "doc_number")
+        for n in titled:
+            how.setdefault(n, "title")
+        for key in doc.keys:
+            for n in self.by_cited.get(key, set()) - named:
+                how.setdefault(n, "cited_title")
+        found = [(n, h) for n, h in how.items() if not self.urls[n] & doc_urls]  # never its own interpretation
+        return [(self.interps[n], h) for n, h in sorted(found, key=lambda nh: (HOW.index(nh[1]), nh[0]))]

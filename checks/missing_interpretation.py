@@ -2,51 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
 from portalwatch.checks.columns import column_items, is_interpretation_column, is_policy_column, site_columns
 from portalwatch.checks.documents import (
-    DocNumber, display_title, doc_numbers, interpretation_core, is_interpretation_title, is_own_document, title_keys,
+    Document, Interpretation, Matcher, display_title, doc_numbers, interpretation_core, is_interpretation_title,
+    is_own_document, page_links, page_urls, title_keys,
 )
 from portalwatch.checks.profiles import profile_of
 from portalwatch.crawler.snapshot import Page, Snapshot
 
 MIN_PAGE_TITLE = 8  # a shorter page title is a column name (政策文件及解读), not an interpretation's title
-
-
-@dataclass
-class Document:
-    title: str
-    url: str | None
-    number: DocNumber
-    column: str
-    list_page: str
-    page: Page | None
-    keys: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Interpretation:
-    title: str
-    url: str | None
-    page: Page | None
-    keys: set[str] = field(default_factory=set)  # from its own title: names one document
-    cited: set[str] = field(default_factory=set)  # 《》 titles of its body: used only if its title names none
-    numbers: list[DocNumber] = field(default_factory=list)
-
-
-def _urls(site: Snapshot, url: str | None) -> set[str]:
-    page = site.page_at(url) if url else None
-    return {u for u in (url, page.url if page else None, page.final_url if page else None) if u}
-
-
-def _links(page: Page | None) -> set[str]:
-    """Where a page links to, menus left out (a menu entry is not an association)."""
-    return {link.url for link in page.links if not link.nav} if page is not None else set()
 
 
 def _page_title(page: Page) -> str:
@@ -113,10 +81,11 @@ class MissingInterpretation(Check):
                       "不要求本站发布解读，未作检查。")
         interp_columns = [c for c in columns if c.url and is_interpretation_column(c.name, profile)]
         interps = self._interpretations(site, interp_columns)
-        ratio = float(settings.get("close_title_ratio", 0.85))
-        named = {id(i) for i in interps if any(self._titled(d, i, ratio) for d in documents)}
-        for doc in documents:
-            matches = [(i, how) for i in interps if (how := self._match(site, doc, i, ratio, id(i) in named))]
+        matcher = Matcher(site, interps, float(settings.get("close_title_ratio", 0.85)))
+        titled = [matcher.titled(doc) for doc in documents]
+        named = set().union(*titled)
+        for doc, by_title in zip(documents, titled):
+            matches = matcher.matches(doc, by_title, named)
             evidence = {"title": doc.title, "doc_number": str(doc.number), "column": doc.column,
                         "list_page": doc.list_page, "document_crawled": doc.page is not None,
                         "interpretations_seen": len(interps)}
@@ -126,13 +95,13 @@ class MissingInterpretation(Check):
                 continue
             if doc.page is None:
                 continue  # cannot see the document's links: do not guess
-            targets = _links(doc.page)
-            if any(_urls(site, i.url) & targets for i, _ in matches):
+            targets = page_links(doc.page)
+            if any(page_urls(site, i.url) & targets for i, _ in matches):
                 continue
             interp, how = matches[0]
             evidence |= {"interpretation_title": interp.title, "interpretation_url": interp.url, "matched_by": how,
                          "document_links_interpretation": False,
-                         "interpretation_links_document": bool(_urls(site, doc.url) & _links(interp.page))}
+                         "interpretation_links_document": bool(page_urls(site, doc.url) & page_links(interp.page))}
             yield self.finding(url=doc.url or doc.list_page, column=doc.column, evidence=evidence, severity="minor",
                                message=self.minor_message.format(title=display_title(doc.title), number=doc.number,
                                                                  interp=interp.title))
@@ -178,31 +147,3 @@ class MissingInterpretation(Check):
             if not page.list_items and not page.doc_number and is_interpretation_title(title):
                 found.setdefault(page.url, (title, page.url))
         return [_interpretation(site, title, url) for title, url in found.values()]
-
-    @staticmethod
-    def _titled(doc: Document, interp: Interpretation, ratio: float) -> bool:
-        if doc.keys & interp.keys:
-            return True
-        for a in doc.keys:
-            for b in interp.keys:
-                if len(a) < 8 or len(b) < 8:
-                    continue
-                matcher = difflib.SequenceMatcher(None, a, b)
-                if matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio:
-                    return True
-        return False
-
-    def _match(self, site: Snapshot, doc: Document, interp: Interpretation, ratio: float, named: bool) -> str:
-        """How ``interp`` is this document's interpretation ("" when it is not)."""
-        doc_urls, interp_urls = _urls(site, doc.url), _urls(site, interp.url)
-        if doc_urls & interp_urls:
-            return ""
-        if interp_urls & _links(doc.page) or doc_urls & _links(interp.page):
-            return "link"
-        if any(doc.number.same(n) for n in interp.numbers):
-            return "doc_number"
-        if self._titled(doc, interp, ratio):
-            return "title"
-        if not named and doc.keys & interp.cited:
-            return "cited_title"
-        return ""
