@@ -36,7 +36,8 @@ MIDDLEWARE = "portalwatch.crawler.render_middleware.RenderMiddleware"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
-                 "--disable-features=Translate,MediaRouter,OptimizationHints"]
+                 "--disable-software-rasterizer",
+                 "--disable-features=Translate,MediaRouter,OptimizationHints,SpareRendererForSitePerProcess"]
 NO_CHROMIUM_WARNING = "未找到 Chromium，本次未渲染 JavaScript 页面，由脚本生成的栏目可能被误判"
 OFF_PREFIX = "needs_render_but_off:"  # render_reason of a page that needed rendering under --render never
 UNAVAILABLE_PREFIX = "needs_render_no_browser:"  # ... that needed it but Chromium was not found

@@ -63,6 +63,10 @@ class NetworkWatch:
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
 
+    def reset(self) -> None:
+        self.inflight = 0
+        self.changed = asyncio.get_running_loop().time()
+
     def _started(self, _: Any) -> None:
         self.inflight += 1
         self.changed = asyncio.get_running_loop().time()
@@ -86,7 +90,7 @@ async def settle(page: PlaywrightPage, timeout: float, watch: NetworkWatch | Non
         with suppress(PlaywrightTimeoutError):
             await page.wait_for_load_state("networkidle", timeout=max(1.0, (deadline - loop.time()) * 1000))
         return
-    while loop.time() < deadline:
+    while loop.time() < deadline and not page.is_closed():  # closed: the browser went away
         idle_for = loop.time() - watch.changed
         if watch.inflight == 0 and idle_for >= quiet:
             return
@@ -119,8 +123,9 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._assigned = 0
         self._inflight: dict[str, int] = {}
         self._retired: set[str] = set()
-        self._pages: dict[int, PlaywrightPage] = {}
-        self._watches: dict[int, NetworkWatch] = {}
+        self._pages: dict[int, PlaywrightPage] = {}  # by id(request): the tab rendering it
+        self._watches: dict[int, NetworkWatch] = {}  # by id(page)
+        self._idle: dict[str, list[PlaywrightPage]] = {}  # by context: tabs waiting for the next render
         self._launch_failures = 0
         self.broken = ""  # why the browser cannot be started, once given up
 
@@ -167,12 +172,32 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _apply_page_methods(self, page: PlaywrightPage, request: Request, spider: Spider) -> None:
         # Instead of scrapy-playwright's loop, which waits for the load event after every
         # method with the full navigation timeout and fails pages that never finish loading.
-        await settle(page, self.idle_timeout, self._watches.get(id(request)), self.quiet)
+        await settle(page, self.idle_timeout, self._watches.get(id(page)), self.quiet)
 
     async def _create_page(self, request: Request, spider: Spider) -> PlaywrightPage:
+        """An idle page of the request's context if there is one (a new tab costs a renderer
+        process: reusing tabs halves the CPU per page), else a new one."""
+        pool = self._idle.get(request.meta["playwright_context"], [])
+        while pool:
+            page = pool.pop()
+            try:
+                await page.unroute("**")  # the previous render's request handler
+            except Exception:  # noqa: BLE001 - a dead tab: drop it, take another
+                with suppress(Exception):
+                    await page.close()
+                continue
+            self.stats.inc_value("render/pages_reused")
+            return self._use(request, page)
         page = await super()._create_page(request, spider)
+        self._watches[id(page)] = NetworkWatch(page)
+        page.on("close", lambda closed: self._watches.pop(id(closed), None))
+        return self._use(request, page)
+
+    def _use(self, request: Request, page: PlaywrightPage) -> PlaywrightPage:
         self._pages[id(request)] = page
-        self._watches[id(request)] = NetworkWatch(page)
+        watch = self._watches.get(id(page))
+        if watch is not None:
+            watch.reset()
         return page
 
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
@@ -180,31 +205,40 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
             raise RenderError(self.broken)
         await self._ensure_started()
         name = request.meta["playwright_context"] = self._context_name()
-        started = asyncio.get_running_loop().time()
+        request.meta["playwright_include_page"] = True  # the tab is ours to reuse or close
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        ok = False
         try:
             response = await asyncio.wait_for(super()._download_request(request, spider),
                                               timeout=self.render_timeout)
+            ok = True
         except (asyncio.TimeoutError, PlaywrightTimeoutError):
             self.stats.inc_value("render/timeout")
             raise RenderError(f"渲染超时（超过 {self.render_timeout:g} 秒）") from None
         finally:
+            request.meta.pop("playwright_page", None)
             self._inflight[name] -= 1
-            await self._cleanup(request)
+            await self._release(request, name, keep=ok)
         self.stats.inc_value("render/pages")
-        self.stats.inc_value("render/seconds", asyncio.get_running_loop().time() - started)
-        self.stats.max_value("render/seconds_max", asyncio.get_running_loop().time() - started)
+        self.stats.inc_value("render/seconds", loop.time() - started)
+        self.stats.max_value("render/seconds_max", loop.time() - started)
         return as_utf8(response)
 
-    async def _cleanup(self, request: Request) -> None:
-        self._watches.pop(id(request), None)
+    async def _release(self, request: Request, name: str, keep: bool) -> None:
+        """Put the tab back for the next render, or close it; close drained old contexts."""
         page = self._pages.pop(id(request), None)
         if page is not None and not page.is_closed():
-            with suppress(Exception):
-                await asyncio.wait_for(page.close(), timeout=5)
-        for name in [n for n in self._retired if self._inflight.get(n, 0) <= 0]:
-            self._retired.discard(name)
-            self._inflight.pop(name, None)
-            wrapper = self.context_wrappers.get(name)
+            if keep and name not in self._retired and name in self.context_wrappers:
+                self._idle.setdefault(name, []).append(page)
+            else:
+                with suppress(Exception):
+                    await asyncio.wait_for(page.close(), timeout=5)
+        for old in [n for n in self._retired if self._inflight.get(n, 0) <= 0]:
+            self._retired.discard(old)
+            self._inflight.pop(old, None)
+            self._idle.pop(old, None)
+            wrapper = self.context_wrappers.get(old)
             if wrapper is not None:
                 with suppress(Exception):
                     await asyncio.wait_for(wrapper.context.close(), timeout=10)
@@ -212,4 +246,5 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def state(self) -> dict[str, Any]:
         """For tests and the benchmark: contexts and pages open now."""
         return {"contexts": len(self.context_wrappers), "pages": self._get_total_page_count(),
-                "generation": self._generation, "broken": self.broken}
+                "idle_pages": sum(len(p) for p in self._idle.values()), "generation": self._generation,
+                "broken": self.broken}
