@@ -137,10 +137,12 @@ def main() -> int:
     servers = serve_portals(args.sites + 1)
     tiny = servers.pop()  # a one-page site for the fixed cost of an audit
     tiny.pages = {"/": b"<html><title>t</title><body>ok</body></html>"}  # type: ignore[attr-defined]
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), psutil.Process().cpu_times()
     subprocess.run(pw("audit", f"http://127.0.0.1:{tiny.server_address[1]}/", "--db", str(work / "tiny.db"),
                       "--no-progress", "--format", "json"), capture_output=True, check=False)
     fixed = time.monotonic() - t0
+    c1 = psutil.Process().cpu_times()
+    fixed_cpu = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
 
     registry = work / "sites.csv"
     with open(registry, "w", newline="", encoding="utf-8") as fh:
@@ -174,16 +176,32 @@ def main() -> int:
         "audit_seconds_mean": round(per_site, 2), "audit_fixed_seconds": round(fixed, 2),
         "seconds_per_request": round(per_request, 3), "cpu_seconds_per_audit": round(cpu_children / args.sites, 2),
     }
-    # Audits mostly wait (politeness), so more of them than cores fit: as many as the CPU allows.
-    cpu_share = cpu_children / args.sites / per_site  # cores one running audit keeps busy
-    figures["cpu_bound_jobs"] = max(args.jobs, int((os.cpu_count() or 1) * 0.8 / max(cpu_share, 1e-3)))
+    # Audits mostly wait (politeness), so more of them than cores fit: as many as the CPU
+    # (80 % of the cores) and the memory (half of RAM) allow, per portal size, since a large
+    # portal spends a smaller share of its time on start-up CPU than these small ones.
+    per_site_requests = requests / args.sites
+    cpu_per_request = max(0.0, cpu_children / args.sites - fixed_cpu) / per_site_requests
+    big = Path(__file__).with_name("out") / "results.json"  # run_bench.py: CPU per URL on a 15,000-URL portal
+    if big.exists():
+        cpu_per_request = max(cpu_per_request, 1 / json.loads(big.read_text())["audit"]["urls_per_cpu_second"])
+    else:
+        cpu_per_request = max(cpu_per_request, 0.012)  # what run_bench.py measured on a 2-CPU machine
+    figures |= {"audit_fixed_cpu_seconds": round(fixed_cpu, 2), "cpu_seconds_per_request": round(cpu_per_request, 4)}
+    memory_jobs = max(1, int(psutil.virtual_memory().total / 2 / 2**20 / max(memory["peak_one_mb"], 1)))
+
+    def cpu_jobs(size: float) -> int:
+        wall_s, cpu_s = fixed + size * per_request, fixed_cpu + size * cpu_per_request
+        return max(args.jobs, min(memory_jobs, int((os.cpu_count() or 1) * 0.8 * wall_s / max(cpu_s, 1e-3))))
+
+    figures["cpu_bound_jobs"] = {"like_these": cpu_jobs(per_site_requests), "200": cpu_jobs(200), "2000": cpu_jobs(2000)}
     projections = {}
-    for label, jobs in (("", args.jobs), ("cpu_bound_", figures["cpu_bound_jobs"])):
+    for label in ("", "cpu_bound_"):
         for n in (1000, 10000):
+            jobs = cpu_jobs(per_site_requests) if label else args.jobs
             projections[f"{label}{n}_sites_like_these_hours"] = round(n * per_site / jobs / 3600, 2)
             for size in (200, 2000):  # requests per real portal: a township, a county portal
-                real = n * (fixed + size * per_request) / jobs
-                projections[f"{label}{n}_sites_{size}_requests_hours"] = round(real / 3600, 1)
+                jobs = cpu_jobs(size) if label else args.jobs
+                projections[f"{label}{n}_sites_{size}_requests_hours"] = round(n * (fixed + size * per_request) / jobs / 3600, 1)
     figures["projection"] = projections
     report(figures)
     if args.json:
@@ -197,7 +215,7 @@ def main() -> int:
 
 
 def report(f: dict) -> None:
-    p = f["projection"]
+    p, j = f["projection"], f["cpu_bound_jobs"]
     print(f"""模拟夜间检查：{f['sites']} 个网站，同时 {f['jobs']} 个（默认礼貌设置：每站并发 4、间隔 0.25 秒）
   运行结果：{f['runs']}，退出码 {f['exit_code']}
   总用时：{f['wall_seconds']} 秒；每小时 {f['sites_per_hour']} 个网站
@@ -209,10 +227,10 @@ def report(f: dict) -> None:
   1,000 个同样规模的网站：{p['1000_sites_like_these_hours']} 小时；10,000 个：{p['10000_sites_like_these_hours']} 小时
   1,000 个网站、每站 200 次请求：{p['1000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['1000_sites_2000_requests_hours']} 小时
   10,000 个网站、每站 200 次请求：{p['10000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['10000_sites_2000_requests_hours']} 小时
-按 CPU 余量推算（同时 {f['cpu_bound_jobs']} 个，--jobs {f['cpu_bound_jobs']}）：
-  1,000 个同样规模的网站：{p['cpu_bound_1000_sites_like_these_hours']} 小时；10,000 个：{p['cpu_bound_10000_sites_like_these_hours']} 小时
-  1,000 个网站、每站 200 次请求：{p['cpu_bound_1000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['cpu_bound_1000_sites_2000_requests_hours']} 小时
-  10,000 个网站、每站 200 次请求：{p['cpu_bound_10000_sites_200_requests_hours']} 小时；每站 2,000 次：{p['cpu_bound_10000_sites_2000_requests_hours']} 小时""")
+按 CPU 和内存余量加大 --jobs 推算（CPU 用到 80%，内存用到一半；每次请求 CPU 约 {f['cpu_seconds_per_request']} 秒）：
+  同样规模（--jobs {j['like_these']}）：1,000 个 {p['cpu_bound_1000_sites_like_these_hours']} 小时；10,000 个 {p['cpu_bound_10000_sites_like_these_hours']} 小时
+  每站 200 次请求（--jobs {j['200']}）：1,000 个 {p['cpu_bound_1000_sites_200_requests_hours']} 小时；10,000 个 {p['cpu_bound_10000_sites_200_requests_hours']} 小时
+  每站 2,000 次请求（--jobs {j['2000']}）：1,000 个 {p['cpu_bound_1000_sites_2000_requests_hours']} 小时；10,000 个 {p['cpu_bound_10000_sites_2000_requests_hours']} 小时""")
 
 
 if __name__ == "__main__":
