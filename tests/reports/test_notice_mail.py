@@ -200,3 +200,27 @@ def test_nightly_run_sends_notices_for_new_serious_findings_once(serve, db_path,
     again = run_cli("run", "--all", "--as-of", "2026-11-21", "--send-notices", *db, env=audit_env | smtp_server.env())
     assert again.code == 0, again.stderr
     assert len(smtp_server.handler.envelopes) == 1 and "已发送整改通知" not in again.stderr
+
+
+def test_daemon_sends_after_a_complete_run_and_logs_it(db_path, smtp_server, monkeypatch):
+    from portalwatch.scheduler.daemon import Daemon, DaemonConfig
+
+    store = NoticeStore(db_path)
+    url = "http://zhen.example.gov.cn/"
+    register(store, "某某镇", url, emails=(EMAILS[0],))
+    run_id = record_run(store, "某某镇", url, [dead_link(url, url + "a.html", "通知公告")])
+    daemon = Daemon(DaemonConfig(db=db_path, jobs=1, send_notices=True))
+
+    monkeypatch.setenv("PORTALWATCH_SMTP_HOST", "")  # the mail server went unconfigured: logged, nothing sent
+    daemon.send_notices(run_id)
+    monkeypatch.undo()
+    for key, value in smtp_server.env().items():
+        monkeypatch.setenv(key, value)
+    daemon.send_notices(run_id)
+    daemon.send_notices(run_id)  # the same findings: skipped
+    daemon.probe_pool.shutdown()
+
+    assert len(smtp_server.handler.envelopes) == 1
+    log = [(r["outcome"], r["site"]) for r in reversed(store.job_log(kind="notice"))]
+    assert log == [("failed", None), ("sent", "某某镇"), ("skipped", "某某镇")]
+    store.close()
