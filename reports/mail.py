@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Callable, Iterable, Mapping
 
-from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice, setting
+from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice, settings_reader
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
 
 SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -52,8 +52,10 @@ class SmtpSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SmtpSettings":
+        read = settings_reader(env)
+
         def get(name: str, default: str | None = None) -> str | None:
-            return setting(f"PORTALWATCH_SMTP_{name}", default, env)
+            return read(f"PORTALWATCH_SMTP_{name}", default)
 
         host, from_addr = get("HOST"), get("FROM")
         if not host or not from_addr:

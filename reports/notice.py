@@ -25,7 +25,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import jinja2
 
@@ -61,13 +61,22 @@ class NoticeError(Exception):
 
 # -- settings ---------------------------------------------------------------------------
 
-def setting(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
-    """A ``PORTALWATCH_*`` setting: the environment, else the config file, else ``default``."""
+def settings_reader(env: Mapping[str, str] | None = None) -> Callable[[str, str | None], str | None]:
+    """``get(name, default)`` for ``PORTALWATCH_*`` settings: the environment, else the config
+    file (read at most once per reader, so a long-running daemon still sees edits), else ``default``."""
     env = os.environ if env is None else env
-    if env.get(name):
-        return env[name]
-    value = _config_file(env.get("PORTALWATCH_CONFIG")).get(name)
-    return str(value) if value not in (None, "") else default
+    config: dict[str, Any] | None = None
+
+    def get(name: str, default: str | None = None) -> str | None:
+        nonlocal config
+        if env.get(name):
+            return env[name]
+        if config is None:
+            config = _config_file(env.get("PORTALWATCH_CONFIG"))
+        value = config.get(name)
+        return str(value) if value not in (None, "") else default
+
+    return get
 
 
 def _config_file(path: str | None) -> dict[str, Any]:
@@ -92,13 +101,14 @@ class NoticeConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "NoticeConfig":
-        holidays = setting("PORTALWATCH_NOTICE_HOLIDAYS", "", env) or ""
+        get = settings_reader(env)
+        holidays = get("PORTALWATCH_NOTICE_HOLIDAYS", "") or ""
         return cls(
-            office=setting("PORTALWATCH_OFFICE", DEFAULT_OFFICE, env) or DEFAULT_OFFICE,
-            number_pattern=setting("PORTALWATCH_NOTICE_NUMBER", DEFAULT_NUMBER, env) or DEFAULT_NUMBER,
-            working_days=int(setting("PORTALWATCH_NOTICE_DAYS", str(DEFAULT_DAYS), env) or DEFAULT_DAYS),
-            contact=setting("PORTALWATCH_NOTICE_CONTACT", "", env) or "",
-            copy_to=setting("PORTALWATCH_NOTICE_CC", "", env) or "",
+            office=get("PORTALWATCH_OFFICE", DEFAULT_OFFICE) or DEFAULT_OFFICE,
+            number_pattern=get("PORTALWATCH_NOTICE_NUMBER", DEFAULT_NUMBER) or DEFAULT_NUMBER,
+            working_days=int(get("PORTALWATCH_NOTICE_DAYS", str(DEFAULT_DAYS)) or DEFAULT_DAYS),
+            contact=get("PORTALWATCH_NOTICE_CONTACT", "") or "",
+            copy_to=get("PORTALWATCH_NOTICE_CC", "") or "",
             holidays=frozenset(dt.date.fromisoformat(d.strip()) for d in holidays.split(",") if d.strip()),
         )
 
