@@ -231,22 +231,24 @@ class Daemon:
         with self._notice_lock:
             store = NoticeStore(self.cfg.db)
             try:
-                results = auto_send_notices(store, run_ids=[run_id])
-            except MailError as exc:
-                results = []
-                self._log("notice", "failed", run_id=run_id, detail={"error": str(exc)})
-            except Exception as exc:  # noqa: BLE001 - a notice failure must not stop the night
-                log.exception("auto-sending notices failed")
-                results = []
-                self._log("notice", "failed", run_id=run_id, detail={"error": repr(exc)})
+                try:
+                    results = auto_send_notices(store, run_ids=[run_id])
+                except MailError as exc:
+                    self._log("notice", "failed", run_id=run_id, detail={"error": str(exc)}, store=store)
+                    return
+                except Exception as exc:  # noqa: BLE001 - a notice failure must not stop the night
+                    log.exception("auto-sending notices failed")
+                    self._log("notice", "failed", run_id=run_id, detail={"error": repr(exc)}, store=store)
+                    return
+                for r in results:
+                    if r.action != "skipped":
+                        print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {r.site}：整改通知 {r.number or ''}"
+                              + ("已发送" if r.action == "sent" else f"发送失败 {r.detail}"),
+                              file=sys.stderr, flush=True)
+                    self._log("notice", r.action, site=r.site, run_id=run_id, store=store,
+                              detail={"notice_id": r.notice_id, "number": r.number, "detail": r.detail})
             finally:
                 store.close()
-        for r in results:
-            if r.action != "skipped":
-                print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {r.site}：整改通知 {r.number or ''}"
-                      + ("已发送" if r.action == "sent" else f"发送失败 {r.detail}"), file=sys.stderr, flush=True)
-            self._log("notice", r.action, site=r.site, run_id=run_id,
-                      detail={"notice_id": r.notice_id, "number": r.number, "detail": r.detail})
 
     def probe_tick(self) -> None:
         """Hand the sites due in this tick to the probe pool; a slow site never delays the ticker."""
@@ -281,13 +283,16 @@ class Daemon:
             raise RuntimeError(f"另一个监测进程正在使用数据库 {self.cfg.db}") from None
 
     def _log(self, kind: str, outcome: str, *, site: str | None = None, run_id: int | None = None,
-             detail: dict[str, Any] | None = None) -> None:
-        store = MonitorStore(self.cfg.db)
+             detail: dict[str, Any] | None = None, store: MonitorStore | None = None) -> None:
+        """A ``job_log`` row, through ``store`` when the caller has one open."""
+        own = store is None
+        store = MonitorStore(self.cfg.db) if own else store
         try:
             store.log_job(kind, outcome, site=site, run_id=run_id,
                           detail=json.dumps(detail or {}, ensure_ascii=False))
         finally:
-            store.close()
+            if own:
+                store.close()
 
 
 def serve(cfg: DaemonConfig) -> int:
