@@ -30,7 +30,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -41,6 +40,7 @@ import psutil
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from generate import generate  # noqa: E402
+from portalwatch.scheduler.demo import stop_process  # noqa: E402
 
 OUT = BENCH / "out"
 RATIO_TARGET = 0.8
@@ -138,20 +138,10 @@ def start_server(kind: str, root: Path, workers: int) -> tuple[subprocess.Popen,
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            stop(proc)
+            stop_process(proc)
             raise SystemExit(f"静态服务器未能启动：{desc}")
         time.sleep(0.1)
     return proc, url, desc
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # -- measuring one subprocess ---------------------------------------------------------------
@@ -415,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["rounds_audit"].append(run_audit(url, args.concurrency, args.timeout, args.audit_arg))
                 rates(results["rounds_audit"][-1])
     finally:
-        stop(server)
+        stop_process(server)
     results["machine"]["loadavg_after"] = os.getloadavg()
     summarise(results)
     report(results)

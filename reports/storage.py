@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -183,9 +183,6 @@ class Store:
     def findings_for_run(self, run_id: int) -> list[dict[str, Any]]:
         rows = self.db.query("select * from findings where run_id = ? order by id", [run_id])
         return [{**r, "evidence": json.loads(r["evidence"] or "{}")} for r in rows]
-
-    def runs(self) -> Iterator[dict[str, Any]]:
-        return self.db.query("select * from runs order by id")
 
 
 # ======================================================================================

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,7 +218,3 @@ def summary_facts(snapshot: Snapshot, results: CheckResults | None) -> dict[str,
         facts["notes"] = [{"check": n.check, "message": n.message} for n in results.notes]
         facts["check_errors"] = results.errors
     return facts
-
-
-def stderr_is_tty() -> bool:
-    return sys.stderr.isatty()

@@ -155,6 +155,17 @@ def stop_server(server: ThreadingHTTPServer) -> None:
     server.server_close()
 
 
+def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a child process, killing it when it has not exited after ``timeout`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def child_env() -> dict[str, str]:
     """The environment for the audit: never send requests for 127.0.0.1 through a proxy."""
     env = dict(os.environ)
@@ -179,12 +190,7 @@ def run_demo(as_of: dt.date | None, db_path: Path, extra_args: Sequence[str] = (
         try:
             code = proc.wait()
         except KeyboardInterrupt:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
             say("演示已中断。")
             return 130
         if code in (0, 3):
