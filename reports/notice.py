@@ -31,7 +31,7 @@ import jinja2
 
 from portalwatch.reports.privacy import mask_tree
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
-from portalwatch.reports.summary import CHECK_ORDER, CHECK_NAMES, SEVERITY_NAMES
+from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, check_order
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_OFFICE = "XX市人民政府办公室政务公开办"
@@ -190,7 +190,7 @@ def evidence_lines(item: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _order(item: Mapping[str, Any]) -> tuple:
     check = item["check"]
-    return (CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER), check,
+    return (check_order(check), check,
             SEVERITY_RANK.get(item["severity"], 3), item.get("url") or "", item.get("target") or "")
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from portalwatch.reports.storage import MonitorStore
-from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, _order
+from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, check_order
 
 STATUS_NAMES = {"new": "新发现", "open": "未整改", "resolved": "已整改", "reopened": "重新出现", "ignored": "已忽略"}
 RUN_STATUS_NAMES = {"complete": "完成", "unreachable": "无法访问", "interrupted": "中断", "failed": "失败",
@@ -76,7 +76,7 @@ def print_overview(rows: list[dict[str, Any]], out: TextIO | None = None) -> Non
         when = "尚未检查" if last is None else \
             f"{last['started'][:16].replace('T', ' ')} {RUN_STATUS_NAMES.get(last['status'], last['status'])}"
         opened = "、".join(f"{CHECK_NAMES.get(c, c)} {n}" for c, n in sorted(row["open"].items(),
-                                                                            key=lambda kv: _order(kv[0]))) or "无"
+                                                                            key=lambda kv: check_order(kv[0]))) or "无"
         table.add_row(row["name"] + ("" if row["enabled"] else "（已停用）"), when,
                       Text(row["verdict"] or "—", style="red" if row["verdict"] == "不合格" else ""),
                       "—" if row["score"] is None else f"{row['score']:g}", opened, _change_text(row["change"]),

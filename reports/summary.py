@@ -107,12 +107,12 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         table.add_column("级别")
         table.add_column("数量", justify="right")
         table.add_column("示例")
-        for check in sorted({f["check"] for f in findings}, key=_order):
+        for check in sorted({f["check"] for f in findings}, key=check_order):
             group = [f for f in findings if f["check"] == check]
             table.add_row(CHECK_NAMES.get(check, check), SEVERITY_NAMES.get(group[0]["severity"], ""),
                           str(len(group)), Text(group[0]["message"]))
         console.print(table)
-        for f in sorted(findings, key=lambda f: (_order(f["check"]), f["url"]))[:200]:
+        for f in sorted(findings, key=lambda f: (check_order(f["check"]), f["url"]))[:200]:
             where = f.get("target") or f.get("column") or ""
             console.print(Text(f"- [{CHECK_NAMES.get(f['check'], f['check'])}] {f['message']}"
                                f"{'  ' + where if where and where not in f['message'] else ''}  页面：{f['url']}"))
@@ -128,5 +128,5 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         console.print("已跳过：" + "；".join(parts))
 
 
-def _order(check: str) -> int:
+def check_order(check: str) -> int:
     return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)

@@ -176,8 +176,9 @@ def register(main: Any) -> None:
     def doctor(db: Path | None, timeout: float) -> None:
         """检查本机运行环境：Python、依赖、数据库、Chromium（页面渲染）、邮件设置。"""
         from portalwatch import __version__
+        from portalwatch.scheduler.cli import default_db
 
-        db = db or Path(os.environ.get("PORTALWATCH_DB") or "portalwatch.db")
+        db = db or default_db()
         click.echo(f"portalwatch {__version__} 运行环境检查")
         results = run_checks(db, timeout)
         for r in results:

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from portalwatch.reports.storage import MonitorStore
+from portalwatch.reports.storage import MonitorStore, now_iso
 
 DEFAULT_TIME_LIMIT = 4 * 3600  # seconds per site; a 5,000-page portal at 0.25 s/page takes ~30 min
 KILL_GRACE = 20.0  # seconds between SIGTERM and SIGKILL
@@ -81,7 +81,7 @@ def audit_command(site: dict[str, Any], cfg: RunConfig) -> list[str]:
 
 def audit_site(site: dict[str, Any], cfg: RunConfig) -> Outcome:
     """Audit one registered site in a subprocess, then fold the run into the finding history."""
-    started, t0 = dt.datetime.now().astimezone().isoformat(timespec="seconds"), time.monotonic()
+    started, t0 = now_iso(), time.monotonic()
     limit = float((site.get("settings") or {}).get("time_limit") or cfg.time_limit)
     outcome = Outcome(site=site["name"], status="failed", started=started)
     if cfg.stop.is_set():
