@@ -41,6 +41,3 @@ class Collector:
             self.on_pages(self._pending)
         self._pending = []
 
-    @property
-    def page_count(self) -> int:
-        return len(self.snapshot.pages)

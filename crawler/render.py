@@ -100,7 +100,6 @@ class RenderPolicy:
     mode: str = "auto"
     chromium: str | None = None
     timeout: float = DEFAULT_TIMEOUT
-    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
 
     @classmethod
     def from_settings(cls, settings: Any) -> "RenderPolicy":
@@ -108,9 +107,7 @@ class RenderPolicy:
         if mode not in MODES:
             raise ValueError(f"PORTALWATCH_RENDER 应为 auto、never 或 always：{mode}")
         timeout = float(settings.get("PORTALWATCH_RENDER_TIMEOUT") or DEFAULT_TIMEOUT)
-        idle = float(settings.get("PORTALWATCH_RENDER_IDLE_TIMEOUT") or DEFAULT_IDLE_TIMEOUT)
-        return cls(mode=mode, chromium=find_chromium(settings.get("PORTALWATCH_CHROMIUM") or None),
-                   timeout=timeout, idle_timeout=min(idle, timeout / 2))
+        return cls(mode=mode, chromium=find_chromium(settings.get("PORTALWATCH_CHROMIUM") or None), timeout=timeout)
 
     @property
     def available(self) -> bool:

@@ -33,6 +33,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from portalwatch.crawler.render import DEFAULT_IDLE_TIMEOUT, DEFAULT_TIMEOUT
+
 BLOCKED_TYPES = frozenset({"image", "media", "font", "ping"})
 # Visitor statistics and share widgets common on Chinese government sites: never content.
 TRACKER_HOSTS = ("hm.baidu.com", "cnzz.com", "51.la", "google-analytics.com", "googletagmanager.com",
@@ -114,8 +116,9 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         s = crawler.settings
-        self.render_timeout = s.getfloat("PORTALWATCH_RENDER_TIMEOUT", 20.0)
-        self.idle_timeout = min(s.getfloat("PORTALWATCH_RENDER_IDLE_TIMEOUT", 5.0), self.render_timeout / 2)
+        self.render_timeout = s.getfloat("PORTALWATCH_RENDER_TIMEOUT", DEFAULT_TIMEOUT)
+        self.idle_timeout = min(s.getfloat("PORTALWATCH_RENDER_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
+                                self.render_timeout / 2)
         self.quiet = s.getfloat("PORTALWATCH_RENDER_QUIET", 0.3)
         self.context_pages = max(1, s.getint("PORTALWATCH_RENDER_CONTEXT_PAGES", 40))
         self._start_lock = asyncio.Lock()
@@ -243,8 +246,3 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
                 with suppress(Exception):
                     await asyncio.wait_for(wrapper.context.close(), timeout=10)
 
-    def state(self) -> dict[str, Any]:
-        """For tests and the benchmark: contexts and pages open now."""
-        return {"contexts": len(self.context_wrappers), "pages": self._get_total_page_count(),
-                "idle_pages": sum(len(p) for p in self._idle.values()), "generation": self._generation,
-                "broken": self.broken}

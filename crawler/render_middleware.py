@@ -88,7 +88,8 @@ class RenderMiddleware:
         self.learn_columns(page, home, depth)
         key = url_key(url)
         is_column = key in self.columns or url_key(page.final_url) in self.columns
-        html = self.html_of(response, page)
+        # only the homepage and column pages are judged from their HTML (render_rules.script_built)
+        html = self.html_of(response, page) if home or is_column else ""
         if not self.policy.active:
             reason = script_built(page, html, home, is_column)
             if reason:

@@ -56,7 +56,7 @@ def _has_multibyte_utf8(body: bytes) -> bool:
         body.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return any(b >= 0x80 for b in body[:200_000])
+    return not body[:200_000].isascii()
 
 
 def _guess(body: bytes) -> str:
@@ -93,7 +93,7 @@ def _decode(body: bytes, http_charset: str | None) -> tuple[str, str, str]:
             declared.append(encoding)
     if not declared:
         encoding = _guess(body)
-        note = f"页面未声明编码，按 {encoding} 解码" if any(b >= 0x80 for b in body[:200_000]) else ""
+        note = f"页面未声明编码，按 {encoding} 解码" if not body[:200_000].isascii() else ""
         return body.decode(encoding, errors="replace"), encoding, note
     first = declared[0]
     # Valid multi-byte UTF-8 is almost never accidental; a GBK declaration on such bytes is wrong.

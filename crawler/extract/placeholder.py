@@ -99,8 +99,3 @@ def main_text(root: etree._Element, layout: Layout | None = None) -> str:
         if part not in skip:
             _collect(part, skip, parts, 0)
     return fold(" ".join(parts))
-
-
-def main_text_length(root: etree._Element, layout: Layout | None = None) -> int:
-    """Number of non-space characters of :func:`main_text`."""
-    return sum(1 for ch in main_text(root, layout) if not ch.isspace())
