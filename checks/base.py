@@ -20,7 +20,6 @@ from typing import Any, ClassVar, Iterator, Literal, Mapping
 from portalwatch.crawler.snapshot import Snapshot
 
 Severity = Literal["veto", "major", "minor"]
-SEVERITIES: tuple[Severity, ...] = ("veto", "major", "minor")
 
 
 @dataclass(frozen=True)

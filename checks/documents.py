@@ -87,7 +87,7 @@ def is_own_document(number: DocNumber, site_name: str, title: str = "") -> bool:
 
 def normalise_title(title: str) -> str:
     """A title without width, spaces, punctuation, document numbers or bracketed notes."""
-    text = unicodedata.normalize("NFKC", _digits(title))
+    text = unicodedata.normalize("NFKC", title or "")  # NFKC folds full-width digits too
     text = DOCNUM.sub("", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC").lower()
 

@@ -6,7 +6,9 @@ import re
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import column_items, is_interpretation_column, is_policy_column, site_columns
+from portalwatch.checks.columns import (
+    column_items, is_interpretation_column, is_policy_column, site_columns, site_name,
+)
 from portalwatch.checks.documents import (
     Document, Interpretation, Matcher, display_title, doc_numbers, interpretation_core, is_interpretation_title,
     is_own_document, page_links, page_urls, title_keys,
@@ -107,8 +109,7 @@ class MissingInterpretation(Check):
                                                                  interp=interp.title))
 
     def _documents(self, site: Snapshot, policy: list, settings) -> tuple[list[Document], list[str]]:
-        home = site.home
-        site_name = (home.meta.get("SiteName") or home.title) if home else ""
+        place = site_name(site)
         min_year = int(settings.get("min_year") or 0)
         own_only = bool(settings.get("own_documents_only", True))
         documents: dict[str, Document] = {}
@@ -122,7 +123,7 @@ class MissingInterpretation(Check):
                 numbers = numbers or doc_numbers(item.title)
                 if not numbers or numbers[0].year < min_year:
                     continue
-                if own_only and not is_own_document(numbers[0], site_name, item.title):
+                if own_only and not is_own_document(numbers[0], place, item.title):
                     superior.append(str(numbers[0]))
                     continue
                 full = _page_title(page) if page is not None else ""
