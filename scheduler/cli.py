@@ -1,4 +1,4 @@
-"""The ``portalwatch`` command line (see ../shared/contract.md for the outside contract).
+"""The ``portalwatch`` command line (see docs/contract.md for the outside contract).
 
 Exit statuses of ``audit``: 0 audit done (findings or not); 2 bad arguments or unusable
 URL (one-line error, nothing written); 3 site unreachable (the finding is stored);

@@ -1,4 +1,4 @@
-"""Shared fixtures: real local HTTP servers, a temporary SQLite file, the shared/ folder."""
+"""Shared fixtures: real local HTTP servers, a temporary SQLite file, the project's copies of the contract and real pages."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from httpserver import LocalSite, Response, Route  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# Copies kept in the project (tests read nothing outside the repository):
+CONTRACT = REPO / "docs" / "contract.md"  # follows ../shared/contract.md
+REALPAGES = Path(__file__).resolve().parent / "data" / "realpages"  # copy of ../shared/realpages
 SITES = Path(__file__).resolve().parent / "sites"
 
 # Tests talk to 127.0.0.1 only: never send them through a proxy from the environment.
@@ -46,10 +48,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def realpages() -> Path:
-    path = SHARED / "realpages"
-    if not path.is_dir():
-        pytest.skip(f"real pages folder not found at {path}")
-    return path
+    return REALPAGES
 
 
 __all__ = ["Response", "LocalSite"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from check_helpers import SiteBuilder, ctx, item, node
-from conftest import SHARED
+from conftest import CONTRACT
 
 from portalwatch.checks.base import Check
 from portalwatch.checks.registry import BUILTIN_CHECKS, enabled_checks, run_checks
@@ -16,7 +16,7 @@ CONTENT_CHECKS = ["missing_column", "empty_column", "stale_column", "stale_homep
 
 def contract_table() -> dict[str, str]:
     """``check id -> severity`` from the check identifier table of the contract."""
-    text = (SHARED / "contract.md").read_text(encoding="utf-8")
+    text = CONTRACT.read_text(encoding="utf-8")
     section = text.split("## Check identifiers", 1)[1].split("\n## ", 1)[0]
     return {m.group(1): m.group(2) for m in re.finditer(r"^\|\s*`(\w+)`\s*\|.*\|\s*(veto|major|minor)\s*\|\s*$",
                                                          section, re.M)}

@@ -1,4 +1,4 @@
-"""Extraction pinned on real government pages (shared/realpages, described in SOURCES.md).
+"""Extraction pinned on real government pages (tests/data/realpages, a copy of shared/realpages; SOURCES.md).
 
 Every expected value below was read off the HTML by hand.
 """
@@ -15,10 +15,7 @@ import pytest
 from portalwatch.crawler.extract.page import PAGE_KEYS, extract_page
 from portalwatch.crawler.snapshot import NavNode, Page
 
-REALPAGES = Path(__file__).resolve().parents[2].parent / "shared" / "realpages"
-
-if not REALPAGES.is_dir():
-    pytest.skip(f"real pages folder not found at {REALPAGES}", allow_module_level=True)
+from conftest import REALPAGES
 
 # Where each file was served from (from SOURCES.md, meta Url or pager links); ordos is a guess.
 URLS = {
