@@ -145,12 +145,16 @@ def _key(site: Snapshot, url: str) -> str:
     return page.final_url if page is not None else url
 
 
-def site_columns(site: Snapshot) -> list[SiteColumn]:
+def site_columns(site: Snapshot, aliases: bool = False) -> list[SiteColumn]:
     """Every column reachable from the homepage navigation, one per target page, level 1 first.
 
     Level 2 columns come from the navigation (menu, sidebar) of pages that the homepage
     menu links to: a homepage item 政府信息公开 whose page lists 政策文件 in its sidebar
     makes 政策文件 reachable.
+
+    Two menu items may lead to one page (乡镇概况 and 机构职能 both to ``/gk.html``). Checks that
+    judge a column's page want it once (``aliases=False``: the first name); looking a column
+    up by name wants every name (``aliases=True``), or the second name would be reported missing.
     """
     home = site.home
     if home is None:
@@ -160,8 +164,11 @@ def site_columns(site: Snapshot) -> list[SiteColumn]:
     seen: set[object] = set()
 
     def add(path: tuple[str, ...], node: NavNode, level: int) -> None:
-        key = _key(site, node.url) if node.url else path
-        if key in seen or key in home_keys:
+        page_key = _key(site, node.url) if node.url else path
+        if page_key in home_keys:
+            return
+        key = (page_key, normalise_name(node.name)) if aliases else page_key
+        if key in seen:
             return
         seen.add(key)
         out.append(SiteColumn(node.name, node.url, path, level, bool(node.children), node))
