@@ -80,10 +80,20 @@ class Page:
     pub_date_text: str = ""
     links: list[Link] = field(default_factory=list)
     nav: list[NavNode] = field(default_factory=list)  # navigation tree found on the page
+    # How far ``nav`` can be trusted: "ok" (a menu was read), "script" (the HTML has no menu
+    # but scripts that may write one: the menu could not be read, so a column absent from
+    # ``nav`` is undecided, not missing), "not_found" (no menu and nothing writing one), ""
+    # (navigation not extracted for this page: deeper pages skip it).
+    nav_status: str = ""
     list_items: list[ListItem] = field(default_factory=list)  # the page's main list, in page order
     other_items: list[ListItem] = field(default_factory=list)  # dated items outside the main list
     placeholder: str = ""  # empty-column placeholder text found in the main content (暂无信息 ...)
     pagination: list[str] = field(default_factory=list)  # other pages of the same list (absolute)
+    # Pages the list says it has (共N页, a script's page count), 0 when it does not say.
+    list_total_pages: int = 0
+    # True when the list has more pages than ``pagination`` reaches (an AJAX pager showing only
+    # 共N页): the column was only partly read, so its emptiness or age is not fully known.
+    list_partial: bool = False
     doc_number: str = ""  # the page's own document number (文号), normalised
     cited_doc_numbers: list[str] = field(default_factory=list)  # other 文号 in the text
     cited_titles: list[str] = field(default_factory=list)  # titles quoted in 《》

@@ -19,6 +19,7 @@ from ..snapshot import NavNode
 from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url
 from .layout import Layout, find_layout
 from .navblocks import NavBlock, find_nav_blocks
+from .navpanel import column_entries
 
 MAX_NODES = 3000
 _DROP = {
@@ -29,6 +30,13 @@ _DROP = {
 }
 _DROP_PART = re.compile(r"无障碍|切換|切换|english|^你好", re.I)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A menu the HTML lacks is written by script when a body script (or a nav/header script
+# anywhere) exists or an inline script writes markup.
+_MENU_SCRIPT = re.compile(r"(?:^|[/_.-])(?:nav|menu|daohang|dh|header|head|top|lanmu|column)[\w.-]*\.js", re.I)
+_WRITES_DOM = re.compile(
+    r"document\.write|\.innerHTML\s*\+?=|insertAdjacentHTML|appendChild|\.append\s*\(|\.html\s*\(|"
+    r"createElement\s*\(|new\s+Vue\b|createApp\s*\(|ReactDOM|angular\.module"
+)
 class _Builder:
     """Turns navigation markup into NavNodes; remembers which nodes are utility links."""
 
@@ -37,6 +45,8 @@ class _Builder:
         self.dropped: set[int] = set()
         self.count = 0
         self.keep: list[NavNode] = []  # keeps every node alive so that ids in ``dropped`` stay unique
+        self.panels: dict = {}  # menu item (li) -> its drop-down panel placed elsewhere
+        self.claimed: set = set()  # those panels: walked only through their item
 
     def node(self, a: etree._Element) -> NavNode | None:
         name = anchor_name(a)
@@ -58,7 +68,7 @@ class _Builder:
         heading: NavNode | None = None  # ``h3 > a`` followed by its ``ul`` (accordion menus)
         for child in el:
             tag = child.tag
-            if child is skip or not isinstance(tag, str) or tag in NON_CONTENT_TAGS:
+            if child is skip or not isinstance(tag, str) or tag in NON_CONTENT_TAGS or child in self.claimed:
                 continue
             if tag in ("ul", "ol") and heading is not None:
                 heading.children.extend(self.items(child, depth + 1))
@@ -99,6 +109,9 @@ class _Builder:
                 head_a = a
             break
         kids = self.items(li, depth, skip=head_a)
+        panel = self.panels.get(li)
+        if panel is not None:
+            kids.extend(self.panel_items(panel, depth))
         head = self.node(head_a) if head_a is not None else None
         if head is None and head_a is None:
             label = fold(li.text) or next((fold(c.text) for c in li if isinstance(c.tag, str) and c.tag not in ("ul", "ol", "dl", "div")), "")
@@ -109,6 +122,14 @@ class _Builder:
             return kids
         head.children.extend(k for k in kids if not (k.url == head.url and not k.children))
         return [head]
+
+    def panel_items(self, panel: etree._Element, depth: int = 0) -> list[NavNode]:
+        """A drop-down panel's sub-columns: its headlines, names and pictures left out."""
+        self.claimed.discard(panel)
+        try:
+            return column_entries(self.items(panel, depth + 1))
+        finally:
+            self.claimed.add(panel)
 
     def definition_list(self, dl: etree._Element, depth: int) -> list[NavNode]:
         if not any(c.tag == "dt" for c in dl):
@@ -164,16 +185,18 @@ def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | No
     if blocks is None:
         blocks = find_nav_blocks(root, base_url)
     builder = _Builder(base_url)
+    builder.panels = {b.panel_for: b.element for b in blocks if b.panel_for is not None}
+    builder.claimed = set(builder.panels.values())
     roots: list[NavNode] = []
     menu: list[NavNode] = []  # raw items of the last top menu, for drop-down panels
     for block in blocks:
-        if block.external:
+        if block.external or block.panel_for is not None:
             continue
         if block.sub:
             panels = _panels(block.element)
             if menu and len(panels) == len(menu):
                 for head, panel in zip(menu, panels):
-                    carrier = NavNode(name=head.name, url=head.url, children=builder.items(panel))
+                    carrier = NavNode(name=head.name, url=head.url, children=column_entries(builder.items(panel)))
                     builder.keep.append(carrier)
                     if id(head) in builder.dropped:
                         builder.dropped.add(id(carrier))
@@ -186,6 +209,22 @@ def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | No
             menu = nodes
         _merge(roots, nodes)
     return _prune(roots, builder.dropped)
+
+
+def nav_status(root: etree._Element, nav: list[NavNode]) -> str:
+    """``ok`` (a menu was read), ``script`` (no menu in the HTML, and scripts that may write
+    one: the menu could not be read, so no column can be called missing from it) or
+    ``not_found`` (no menu and nothing that would write one)."""
+    if nav:
+        return "ok"
+    for script in root.iter("script"):
+        src = script.get("src")
+        if src:
+            if _MENU_SCRIPT.search(src) or any(p.tag == "body" for p in script.iterancestors()):
+                return "script"
+        elif _WRITES_DOM.search(script.text or ""):
+            return "script"
+    return "not_found"
 
 
 def nav_link_urls(root: etree._Element, base_url: str, blocks: list[NavBlock] | None = None,

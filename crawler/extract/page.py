@@ -20,9 +20,9 @@ from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
 from .meta import extract_breadcrumb, extract_meta, extract_pub_date, page_title
-from .nav import extract_nav, nav_link_urls
+from .nav import extract_nav, nav_link_urls, nav_status
 from .navblocks import find_nav_blocks
-from .pagination import extract_pagination
+from .pagination import extract_pagination, page_count
 from .placeholder import find_placeholder, main_text
 from ._text import document_base, fold
 
@@ -38,6 +38,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
     "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length",
+    "nav_status", "list_total_pages", "list_partial",
 )
 
 
@@ -45,7 +46,8 @@ def empty_page() -> dict[str, Any]:
     return {
         "title": "", "meta": {}, "pub_date": None, "pub_date_text": "", "links": [], "nav": [], "list_items": [],
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
-        "cited_titles": [], "breadcrumb": [], "text_length": 0,
+        "cited_titles": [], "breadcrumb": [], "text_length": 0, "nav_status": "", "list_total_pages": 0,
+        "list_partial": False,
     }
 
 
@@ -130,11 +132,14 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     out["breadcrumb"] = _safe(lambda: extract_breadcrumb(root, layout), [], "breadcrumb")
     if with_nav:
         out["nav"] = _safe(lambda: extract_nav(root, base, blocks), [], "nav")
+        out["nav_status"] = _safe(lambda: nav_status(root, out["nav"]), "not_found", "nav_status")
     nav_urls = _safe(lambda: nav_link_urls(root, base, blocks, layout), set(), "nav_urls")
     out["links"] = _safe(lambda: extract_links(root, base, nav_urls), [], "links")
     out["list_items"], out["other_items"] = _safe(lambda: extract_lists(root, base, as_of, layout), ([], []), "lists")
     out["placeholder"] = _safe(lambda: find_placeholder(root, layout), "", "placeholder")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
+    total = out["list_total_pages"] = _safe(lambda: page_count(html, root), 0, "page_count")
+    out["list_partial"] = total > 1 and not out["pagination"]  # e.g. an AJAX pager: 共2页, no link to page 2
     body = _safe(lambda: main_text(root, layout), "", "main_text")
     out["text_length"] = len(body) - body.count(" ")  # main_text is folded: spaces are single
     title = meta.get("ArticleTitle", "")
