@@ -28,6 +28,9 @@ from .navblocks import find_nav_blocks
 _STOP = frozenset({"body", "html", "ul", "ol", "table", "tbody", "thead", "dl", "form", "select"})
 _ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "div", "p", "section", "article", "h3", "h4", "h5", "span", "td"})
 _DIGIT = re.compile(r"\d")
+# ``<span class="year">2015</span><span>06-16</span>``: a year printed apart from its month-day
+_YEAR_ONLY = re.compile(r"^((?:19|20)\d{2})\s*[-/.年]?$")
+_MONTH_DAY = re.compile(r"^[\[［【(（]?\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[\]］】)）]?$")
 LONG_TITLE = 6  # characters: shorter anchors are category tags, "more" links, icons
 MIN_UNDATED_ROWS = 3
 LONG_UNDATED_TITLE = 8  # an undated row must look like an article title, not a name
@@ -80,6 +83,7 @@ class _Scanner:
         long_url = None
         principal, rank = None, (False, -1)
         found, size, too_big = None, 0, False
+        year = None  # a bare year segment waiting for the month-day that follows it
         for node in el.iter():
             tag = node.tag
             if not isinstance(tag, str):
@@ -104,7 +108,12 @@ class _Scanner:
                     stripped = text.strip()
                     size += len(stripped)
                     if found is None and len(stripped) <= 40 and _DIGIT.search(stripped):
-                        found = date_only(stripped, self.ref)
+                        md = _MONTH_DAY.match(stripped) if year else None
+                        found = date_only(f"{year}-{md[1]}-{md[2]}", self.ref) if md else date_only(stripped, self.ref)
+                        y = None if found else _YEAR_ONLY.match(stripped)
+                        year = y[1] if y else None
+                    elif stripped:
+                        year = None
             if size > MAX_ROW_TEXT:
                 too_big = True
                 break

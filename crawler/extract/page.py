@@ -34,6 +34,8 @@ MAX_TITLE_LEN = 100
 # plain etree elements: lxml.html's Python class lookup costs more than the parse itself
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# JEECMS lists print ``<span class="date"><!-- 2018-->07-04</span>``: the year only in a comment
+_COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2})\s*([-/.])\s*(\d{1,2})(?!\d)")
 
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
@@ -56,6 +58,8 @@ def parse_html(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     text = _XML_DECL.sub("", html, count=1).replace("\x00", "")
+    if "<!--" in text:
+        text = restore_comment_years(text)
     try:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -65,6 +69,13 @@ def parse_html(html: str) -> etree._Element | None:
     root = root.getroottree().getroot()
     _adopt_stray_content(root)
     return root
+
+
+def restore_comment_years(html: str) -> str:
+    """``<!-- 2018-->07-04`` -> ``2018-07-04``: the year a template hid in a comment belongs to
+    the date (comments are dropped at parse time, and a guessed year would make an old item
+    look fresh)."""
+    return _COMMENT_YEAR.sub(lambda m: f"{m[1]}{m[3]}{m[2]}{m[3]}{m[4]}", html)
 
 
 def _adopt_stray_content(root: etree._Element) -> None:
