@@ -13,6 +13,10 @@ The shapes, from the bottom up:
 - ``LinkCheck``: the verdict on one link target (ok, dead, unverifiable).
 - ``Skip``: something the crawl deliberately did not do, with the reason.
 - ``Snapshot``: the whole site as seen by one audit.
+
+``DocNumber``, ``parse_doc_numbers`` and the number-stripping helpers (from ``docnumber``)
+are re-exported: the checks
+read document numbers in list titles with the parser that filled ``Page.doc_number``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
+
+from .docnumber import DocNumber, parse_doc_numbers, remove_doc_numbers, without_parenthesised_number
+
+__all__ = [
+    "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "NavNode", "Page", "Skip", "Snapshot", "Verdict",
+    "parse_doc_numbers", "remove_doc_numbers", "without_parenthesised_number",
+]
 
 LinkKind = Literal["page", "image", "attachment", "frame", "other"]
 Verdict = Literal["ok", "dead", "unverifiable"]
