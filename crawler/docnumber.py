@@ -82,12 +82,13 @@ def iter_doc_numbers(text: str) -> Iterator[tuple[int, DocNumber]]:
     found: list[tuple[int, int, DocNumber]] = []
     for m in _DATED.finditer(text):
         org = trim_prefix(m["org"])
-        if org:
-            found.append((m.start(), m.end(), DocNumber(org, int(m["year"]), int(m["num"]))))
+        if org:  # the number starts where its trimmed prefix does (``号和国办发`` -> ``国办发``)
+            found.append((m.end("org") - len(org), m.end(), DocNumber(org, int(m["year"]), int(m["num"]))))
     for m in _DECREE.finditer(text):
         org = trim_prefix(m["org"])
-        if len(org) > 1 and not any(s < m.end() and m.start() < e for s, e, _ in found):
-            found.append((m.start(), m.end(), DocNumber(org, 0, int(m["num"]))))
+        start = m.end("org") - len(org)
+        if len(org) > 1 and not any(s < m.end() and start < e for s, e, _ in found):
+            found.append((start, m.end(), DocNumber(org, 0, int(m["num"]))))
     for start, _, number in sorted(found, key=lambda f: f[0]):
         yield start, number
 

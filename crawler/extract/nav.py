@@ -16,7 +16,7 @@ import re
 from lxml import etree
 
 from ..snapshot import NavNode
-from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url
+from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, text_of
 from .layout import Layout, find_layout
 from .navblocks import NavBlock, find_nav_blocks
 from .navpanel import column_entries
@@ -47,11 +47,14 @@ class _Builder:
         self.keep: list[NavNode] = []  # keeps every node alive so that ids in ``dropped`` stay unique
         self.panels: dict = {}  # menu item (li) -> its drop-down panel placed elsewhere
         self.claimed: set = set()  # those panels: walked only through their item
+        self.in_panel = False  # inside a drop-down panel a picture link is not a column
 
     def node(self, a: etree._Element) -> NavNode | None:
         name = anchor_name(a)
         if not name or len(name) > 40 or self.count >= MAX_NODES:
             return None
+        if self.in_panel and len(a) and not fold(text_of(a)):
+            return None  # named only by an image's alt: a picture
         href = clean_href(a.get("href"))
         url = None if href.endswith("#") else resolve_url(self.base_url, href)
         node = NavNode(name=name, url=url)
@@ -126,10 +129,12 @@ class _Builder:
     def panel_items(self, panel: etree._Element, depth: int = 0) -> list[NavNode]:
         """A drop-down panel's sub-columns: its headlines, names and pictures left out."""
         self.claimed.discard(panel)
+        outer, self.in_panel = self.in_panel, True
         try:
             return column_entries(self.items(panel, depth + 1))
         finally:
             self.claimed.add(panel)
+            self.in_panel = outer
 
     def definition_list(self, dl: etree._Element, depth: int) -> list[NavNode]:
         if not any(c.tag == "dt" for c in dl):
@@ -196,7 +201,9 @@ def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | No
             panels = _panels(block.element)
             if menu and len(panels) == len(menu):
                 for head, panel in zip(menu, panels):
+                    builder.in_panel = True
                     carrier = NavNode(name=head.name, url=head.url, children=column_entries(builder.items(panel)))
+                    builder.in_panel = False
                     builder.keep.append(carrier)
                     if id(head) in builder.dropped:
                         builder.dropped.add(id(carrier))

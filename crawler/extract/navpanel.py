@@ -36,22 +36,36 @@ def _person_like(name: str) -> bool:
     return bool(_HAN.match(squeezed)) and squeezed[0] in _SURNAMES
 
 
+def _name_runs(nodes: list[NavNode]) -> set[int]:
+    """ids of nodes in a run of at least MIN_NAME_ROW consecutive personal names."""
+    out: set[int] = set()
+    run: list[NavNode] = []
+    for node in nodes + [None]:
+        if node is not None and _person_like(node.name):
+            run.append(node)
+            continue
+        if len(run) >= MIN_NAME_ROW:
+            out.update(id(n) for n in run)
+        run = []
+    return out
+
+
 def column_entries(nodes: list[NavNode], depth: int = 0) -> list[NavNode]:
     """The entries of ``nodes`` (a panel's items) that are sub-columns, recursively."""
     names_by_url: dict[str, set[str]] = defaultdict(set)
     for node in nodes:
         if node.url:
             names_by_url[node.url].add(node.name)
-    people = len(nodes) >= MIN_NAME_ROW and all(_person_like(n.name) for n in nodes)
-    out: list[NavNode] = []
+    kept: list[NavNode] = []
     for node in nodes:
         if depth < 20:
             node.children = column_entries(node.children, depth + 1)
-        if people or len(node.name.replace(" ", "")) > MAX_COLUMN_NAME:
+        if len(node.name.replace(" ", "")) > MAX_COLUMN_NAME:
             continue
         if node.url and _ARTICLE_URL.search(node.url):
             continue  # a headline
         if node.url and len(names_by_url[node.url]) > 1 and _person_like(node.name):
             continue  # one person's entry on a shared record page
-        out.append(node)
-    return out
+        kept.append(node)
+    people = _name_runs(kept)
+    return [node for node in kept if id(node) not in people]
