@@ -85,6 +85,8 @@ class _Builder:
             heading = None
             if tag == "a":
                 node = self.node(child) if child.get("href") is not None else None
+                if node is not None and child in self.panels:  # ``div.nav > a[data-target]``, no ``li``
+                    node.children.extend(self.panel_items(self.panels[child], depth))
                 out.extend([node] if node else [])
             elif tag == "li":
                 out.extend(self.item(child, depth + 1))

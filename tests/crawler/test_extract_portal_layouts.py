@@ -58,6 +58,19 @@ def test_panel_placed_elsewhere_attaches_to_its_item_by_attribute(attr, ref):
     assert fields["list_items"] == []  # ... and its headlines are not the page's list
 
 
+def test_panel_of_a_bare_menu_link_without_list_items():
+    body = ("<div class='menu'><a href='/zwgk/' data-target='#p1'>政务公开</a><a href='/hdjl/'>互动交流</a></div>"
+            "<div class='main'><p>正文</p></div><div id='p1'><a href='/zwgk/zcjd/'>政策解读</a></div>")
+    assert tree(page(body)["nav"]) == {"政务公开": ["政策解读"], "互动交流": []}
+
+
+def test_a_toggler_naming_its_own_menu_is_not_a_panel():
+    body = ("<nav class='navbar'><div id='main-nav' class='collapse'><ul>"
+            "<li><a href='/zwgk/' data-target='#main-nav'>政务公开</a><ul><li><a href='/zwgk/zcjd/'>政策解读</a></li></ul></li>"
+            "<li><a href='/hdjl/'>互动交流</a></li></ul></div></nav>")
+    assert tree(page(body)["nav"]) == {"政务公开": ["政策解读"], "互动交流": []}
+
+
 def test_panel_of_headlines_names_and_pictures_is_not_a_set_of_columns():
     panel = """<div id="np-9"><ul>
       <li><a href="/xw/202405/t20240512_1.html">市政府召开第十五次常务会议研究部署重点工作</a><span>2024-05-12</span></li>
