@@ -18,7 +18,7 @@ from lxml import etree
 from ..snapshot import NavNode
 from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, text_of
 from .layout import Layout, find_layout
-from .navblocks import NavBlock, find_nav_blocks
+from .navblocks import DATEISH as _DATEISH, NavBlock, find_nav_blocks
 from .navpanel import column_entries
 
 MAX_NODES = 3000
@@ -128,12 +128,24 @@ class _Builder:
         head.children.extend(k for k in kids if not (k.url == head.url and not k.children))
         return [head]
 
+    def dated_urls(self, panel: etree._Element) -> set[str]:
+        """URLs of the panel's links that sit in a row with a date: news rows, not columns."""
+        out: set[str] = set()
+        for a in panel.iter("a"):
+            row = a.getparent()
+            text = text_of(row) if row is not None else ""
+            if len(text) <= 200 and _DATEISH.search(text.replace(text_of(a), "")):
+                url = resolve_url(self.base_url, a.get("href"))
+                if url:
+                    out.add(url)
+        return out
+
     def panel_items(self, panel: etree._Element, depth: int = 0) -> list[NavNode]:
         """A drop-down panel's sub-columns: its headlines, names and pictures left out."""
         self.claimed.discard(panel)
         outer, self.in_panel = self.in_panel, True
         try:
-            return column_entries(self.items(panel, depth + 1))
+            return column_entries(self.items(panel, depth + 1), self.dated_urls(panel))
         finally:
             self.claimed.add(panel)
             self.in_panel = outer
@@ -204,7 +216,8 @@ def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | No
             if menu and len(panels) == len(menu):
                 for head, panel in zip(menu, panels):
                     builder.in_panel = True
-                    carrier = NavNode(name=head.name, url=head.url, children=column_entries(builder.items(panel)))
+                    kids = column_entries(builder.items(panel), builder.dated_urls(panel))
+                    carrier = NavNode(name=head.name, url=head.url, children=kids)
                     builder.in_panel = False
                     builder.keep.append(carrier)
                     if id(head) in builder.dropped:

@@ -22,7 +22,7 @@ from .layout import NAV_TOKEN, SUB_NAV_TOKEN, Layout, find_layout, menu_named, t
 _ARTICLE_URL = re.compile(
     r"t\d{8}_\d+|/\d{6}/|/art/\d{4}/|art_\d+_\d+|content_\d+|/[0-9a-f]{32}\.|/\d{4}-\d{2}/\d{2}/|\d{6,}\.s?html?$", re.I
 )
-_DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
+DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
 
 
 
@@ -103,7 +103,7 @@ def _weak_blocks(root: etree._Element, base_url: str, stops: set) -> list[NavBlo
         if sum(bool(u) and not _ARTICLE_URL.search(u) for u in urls) < 0.8 * len(urls):
             continue
         text = fold(text_of(el))
-        if _DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
+        if DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
             continue
         if _mostly_external(anchors, base_url):
             continue
@@ -196,7 +196,7 @@ def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None =
         if el not in kept or any(a in kept for a in ancestors[el]):
             continue  # a wrapper, or a drop-down panel inside a kept menu
         anchors = [a for a in el.iter("a") if a.get("href") is not None]
-        if len(anchors) > 300 or len(list(islice(_DATEISH.finditer(text_of(el)), 3))) >= 3:
+        if len(anchors) > 300 or len(list(islice(DATEISH.finditer(text_of(el)), 3))) >= 3:
             continue  # a whole page section or a dated news list, not a menu
         if not menu_named(el) and not _short_names(anchors):
             continue  # ``div.column_list`` of article titles

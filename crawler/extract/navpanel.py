@@ -50,8 +50,9 @@ def _name_runs(nodes: list[NavNode]) -> set[int]:
     return out
 
 
-def column_entries(nodes: list[NavNode], depth: int = 0) -> list[NavNode]:
-    """The entries of ``nodes`` (a panel's items) that are sub-columns, recursively."""
+def column_entries(nodes: list[NavNode], dated: set[str] | frozenset = frozenset(), depth: int = 0) -> list[NavNode]:
+    """The entries of ``nodes`` (a panel's items) that are sub-columns, recursively; ``dated``
+    are URLs printed beside a date in the panel (news rows, whatever their title's length)."""
     names_by_url: dict[str, set[str]] = defaultdict(set)
     for node in nodes:
         if node.url:
@@ -59,10 +60,10 @@ def column_entries(nodes: list[NavNode], depth: int = 0) -> list[NavNode]:
     kept: list[NavNode] = []
     for node in nodes:
         if depth < 20:
-            node.children = column_entries(node.children, depth + 1)
+            node.children = column_entries(node.children, dated, depth + 1)
         if len(node.name.replace(" ", "")) > MAX_COLUMN_NAME:
             continue
-        if node.url and _ARTICLE_URL.search(node.url):
+        if node.url and (_ARTICLE_URL.search(node.url) or node.url in dated):
             continue  # a headline
         if node.url and len(names_by_url[node.url]) > 1 and _person_like(node.name):
             continue  # one person's entry on a shared record page

@@ -149,7 +149,8 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     out["list_items"], out["other_items"] = _safe(lambda: extract_lists(root, base, as_of, layout), ([], []), "lists")
     out["placeholder"] = _safe(lambda: find_placeholder(root, layout), "", "placeholder")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
-    total = out["list_total_pages"] = _safe(lambda: page_count(html, root), 0, "page_count")
+    has_list = bool(out["list_items"])
+    total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")
     out["list_partial"] = total > 1 and not out["pagination"]  # e.g. an AJAX pager: 共2页, no link to page 2
     body = _safe(lambda: main_text(root, layout), "", "main_text")
     out["text_length"] = len(body) - body.count(" ")  # main_text is folded: spaces are single

@@ -74,8 +74,9 @@ def _script_pages(script: str, page_url: str, cap: int) -> list[str] | None:
     return pages
 
 
-def page_count(html_text: str, tree: etree._Element | None) -> int:
-    """How many pages the list says it has: a pager script's count, else a printed 共N页; 0 if unsaid."""
+def page_count(html_text: str, tree: etree._Element | None, printed: bool = True) -> int:
+    """How many pages the list says it has: a pager script's count, else (when ``printed``: the
+    page shows a list, so 共N页 is its pager, not a document's length) a printed 共N页; 0 if unsaid."""
     scripts = [s.text or "" for s in tree.iter("script")] if tree is not None else []
     for script in scripts:
         if "createPageHTML" in script:
@@ -86,7 +87,7 @@ def page_count(html_text: str, tree: etree._Element | None) -> int:
             c = _COUNT.search(script)
             if c:
                 return int(c[1])
-    m = _TOTAL_TEXT.search(html_text or "")
+    m = _TOTAL_TEXT.search(html_text or "") if printed else None
     return int(m[1] or m[2]) if m else 0
 
 

@@ -74,7 +74,7 @@ def test_a_toggler_naming_its_own_menu_is_not_a_panel():
 def test_panel_of_headlines_names_and_pictures_is_not_a_set_of_columns():
     panel = """<div id="np-9"><ul>
       <li><a href="/xw/202405/t20240512_1.html">市政府召开第十五次常务会议研究部署重点工作</a><span>2024-05-12</span></li>
-      <li><a href="/xw/202405/t20240510_2.html">全市防汛工作会议召开</a><span>2024-05-10</span></li></ul>
+      <li><a href="/xw/show.asp?id=2">全市防汛工作会议召开</a><span>2024-05-10</span></li></ul>
       <a href="/ld/zhang.html">张建国</a><a href="/ld/wang.html">王 强</a><a href="/ld/li.html">李晓明</a>
       <a href="/tp/1.html"><img src="/tp/1.jpg" alt="美丽乡村"></a></div>"""
     fields = page(MENU.format(attr="nav-panel-id", ref="np-9") + panel)
@@ -170,6 +170,8 @@ def test_pager_with_page_urls_is_fully_read():
     assert fields["list_partial"] is False
     single = page(_list(["2024-05-12"]) + "<div class='page'>共1页</div>")
     assert (single["list_total_pages"], single["list_partial"]) == (1, False)
+    article = page("<div class='content'><p>本通知共3页，附件2份。</p></div>")
+    assert (article["list_total_pages"], article["list_partial"]) == (0, False)  # no list: not a pager
 
 
 # -- document numbers -----------------------------------------------------------------------
