@@ -40,6 +40,7 @@ class NavBlock:
 PANEL_ATTRS = ("nav-panel-id", "data-target", "aria-controls", "data-panel", "data-menu", "data-id", "rel")
 _PANEL_XPATH = etree.XPath("//a[{0}] | //li[{0}]".format(" or ".join(f"@{a}" for a in PANEL_ATTRS)))
 MAX_PANELS = 60
+MAX_PANEL_LINKS = 150
 
 
 def _is_sub(el: etree._Element) -> bool:
@@ -135,7 +136,7 @@ def attached_panels(root: etree._Element, candidates: list[etree._Element]) -> d
             continue
         for attr in PANEL_ATTRS:
             value = (el.get(attr) or "").strip().lstrip("#")
-            if value and " " not in value:
+            if value and " " not in value and not value.isdigit():  # data-id="12" is a record id
                 wanted.setdefault(value, []).append(el)
     if not wanted:
         return {}
@@ -144,6 +145,9 @@ def attached_panels(root: etree._Element, candidates: list[etree._Element]) -> d
         ident = target.get("id") if isinstance(target.tag, str) else None
         if not ident or ident not in wanted:
             continue
+        if target.tag in ("body", "html", "main") or sum(1 for _ in target.iter("a")) > MAX_PANEL_LINKS:
+            wanted.pop(ident)
+            continue  # a whole page section, not a drop-down
         for item in wanted.pop(ident):
             li = item if item.tag == "li" else next((p for p in item.iterancestors("li")), item)
             if li in panels or target is item or any(p is target for p in item.iterancestors()):

@@ -64,6 +64,18 @@ def test_panel_of_a_bare_menu_link_without_list_items():
     assert tree(page(body)["nav"]) == {"政务公开": ["政策解读"], "互动交流": []}
 
 
+def test_a_record_id_or_a_page_section_is_not_a_panel():
+    rows = "".join(f'<li><a href="/tzgg/{n}.html">关于做好第{n}批项目申报工作的通知</a><span>2024-05-0{n}</span></li>'
+                   for n in range(1, 4))
+    links = "".join(f'<a href="/x/{n}.html">栏目{n}</a>' for n in range(160))
+    body = ("<div class='nav'><ul><li data-id='12'><a href='/zwgk/'>政务公开</a></li>"
+            "<li><a href='/tzgg/' aria-controls='main'>通知公告</a></li></ul></div>"
+            f"<div id='main'><ul class='list'>{rows}</ul>{links}</div><div id='12'><a href='/a/'>某栏目</a></div>")
+    fields = page(body)
+    assert tree(fields["nav"]) == {"政务公开": [], "通知公告": []}
+    assert len(fields["list_items"]) == 3
+
+
 def test_a_toggler_naming_its_own_menu_is_not_a_panel():
     body = ("<nav class='navbar'><div id='main-nav' class='collapse'><ul>"
             "<li><a href='/zwgk/' data-target='#main-nav'>政务公开</a><ul><li><a href='/zwgk/zcjd/'>政策解读</a></li></ul></li>"
