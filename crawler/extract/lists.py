@@ -4,7 +4,8 @@ Staleness is measured on the dates printed next to list entries, so an item is a
 repeated element (``li``, ``tr``, ``dd``, ``div``...) holding one principal link and a
 text segment that is nothing but a date (``2024-05-12``, ``[05-12]``, ``发布时间：...``).
 The date must stand alone so that a title mentioning a date is never taken for the item
-date. Undated entries still count as a list when at least three sibling rows each hold
+date; a year printed apart (``<em>2015</em>06-16``, or hidden in a comment, restored by
+``page.restore_comment_years``) is joined to the month-day after it instead of guessed. Undated entries still count as a list when at least three sibling rows each hold
 one long link. Header, footer, navigation and breadcrumb blocks are ignored.
 
 The main list is the largest coherent list (items sharing a parent); every other dated

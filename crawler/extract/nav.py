@@ -3,10 +3,14 @@
 ``missing_column`` asks whether a required column is reachable from the homepage, and
 required columns often sit one level down (政务公开 > 政府信息公开 > 政策解读), so the tree
 keeps the nesting the markup gives: ``ul > li > a + ul``, ``dl > dt + dd``, a top menu
-whose drop-down panels sit in a separate ``.submenu`` block (one panel per item), and
-``ul > li.first`` group headers. Several blocks (top menu, drawer, side menu, footer site
-map) are merged into one list of roots by name. Utility links (首页, 无障碍, 登录, EN...)
-are dropped from the tree; in-page and external link farms (友情链接) are ignored.
+whose drop-down panels sit in a separate ``.submenu`` block (one panel per item), a panel
+placed anywhere and named by its item (``<a nav-panel-id="np-3">`` … ``<div id="np-3">``),
+and ``ul > li.first`` group headers. A panel gives only its sub-columns: its headlines,
+leaders' names and pictures are left out (navpanel). Several blocks (top menu, drawer,
+mobile copy, side menu, footer site map) are merged into one list of roots by name.
+Utility links (首页, 无障碍, 登录, EN...) are dropped from the tree; in-page and external
+link farms (友情链接) are ignored. :func:`nav_status` says whether a missing menu was
+probably written by script (the checks then cannot judge columns from it).
 """
 
 from __future__ import annotations

@@ -4,8 +4,11 @@ Navigation matters twice: its links are flagged (template links repeat on every 
 a dead menu link is one defect, not hundreds) and its columns form the tree that
 ``missing_column`` searches. Menus are recognised by name (``nav``, ``menu``, ``daohang``,
 ``dh``, ``lanmu``, ``role=navigation``...); a named element that merely wraps other menus
-gives way to them, and a drop-down panel belongs to its menu. Unnamed lists of short
-links to column pages (``ul.sx-uls``, ``table.gl_left``) are recognised by their shape.
+gives way to them, and a drop-down panel belongs to its menu — also a named block inside a
+menu item (``li > div.navLiBox``) and a panel placed elsewhere that a menu item names by
+an attribute (``nav-panel-id``, ``data-target``, ``aria-controls``...; :func:`attached_panels`).
+Unnamed lists of short links to column pages (``ul.sx-uls``, ``table.gl_left``) are
+recognised by their shape.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ page *i* is ``index_i.html``), its 6-argument variant, and the hand-written
 ``var countPage = 56; var currentPage = 0; document.write(...)`` pagers. Plain pagers
 (下一页/尾页/page numbers, ``?page=N``, ``index_N.shtml``) are read from the links.
 The page count is capped so that a bogus count cannot explode the crawl.
+:func:`page_count` reads how many pages the list says it has (a script's count, 共N页), so
+that an AJAX pager whose pages no URL reaches marks the list as only partly read.
 """
 
 from __future__ import annotations
