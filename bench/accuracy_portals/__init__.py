@@ -11,7 +11,7 @@ from importlib import import_module
 
 from .common import Builder
 
-FAMILIES = ["trs"]
+FAMILIES = ["trs", "hanweb", "ucap", "jeecms"]
 
 
 def module(name: str):

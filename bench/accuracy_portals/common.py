@@ -193,12 +193,13 @@ def policy_docs(b: Builder, docs: Column, interps: Column, prefix: str, url_of, 
     ``without`` with none (expected findings), ``superior`` reposted superior documents
     (国办发, no interpretation owed by this site)."""
     day, n = newest, 0
+    topics = b.rng.sample(THINGS, with_interp + without)  # distinct titles: no two documents look alike
     for k in range(with_interp + without + superior):
         day -= dt.timedelta(days=b.rng.randint(5, 20))
         if k < with_interp + without:
             n += b.rng.randint(1, 4)
             number = f"{prefix}〔2025〕{n}号"
-            topic = b.rng.choice(THINGS)
+            topic = topics[k]
             title = f"{b.site_name}关于印发{topic}实施方案的通知"
         else:
             number, topic = f"国办发〔2025〕{20 + k}号", "政务公开"

@@ -12,19 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SITE_WIDE = {"stale_homepage", "site_unreachable"}
+HOMEPAGE = "homepage"  # the key of site-wide verdicts
 CHECKS = ["dead_link", "missing_column", "empty_column", "stale_column", "stale_homepage",
           "missing_interpretation", "site_unreachable"]
+# "has an interpretation but does not link it" (severity minor) is a different claim from
+# "has none": scored on its own line, so it can never count as finding a missing one.
+MINOR_INTERP = "missing_interpretation(minor)"
 
 
-def finding_key(finding: dict, home: str) -> tuple[str, str]:
+def finding_key(finding: dict, home: str = "") -> tuple[str, str]:
     check = finding.get("check", "")
     evidence = finding.get("evidence") or {}
     if check in SITE_WIDE:
-        key = home
+        key = HOMEPAGE
     elif check == "dead_link":
         key = finding.get("target") or finding.get("url") or ""
     elif check == "missing_interpretation":
         key = str(evidence.get("doc_number") or finding.get("url") or "")
+        if finding.get("severity") == "minor":
+            check = MINOR_INTERP
     else:
         key = finding.get("column") or finding.get("target") or finding.get("url") or ""
     return check, "".join(str(key).split())
