@@ -11,7 +11,7 @@ from importlib import import_module
 
 from .common import Builder
 
-FAMILIES = ["trs", "hanweb", "ucap", "jeecms"]
+FAMILIES = ["trs", "hanweb", "ucap", "jeecms", "asp", "gbk", "jcms", "jsportal", "down"]
 
 
 def module(name: str):

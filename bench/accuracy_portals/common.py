@@ -188,11 +188,11 @@ def esc(text: str) -> str:
 
 
 def policy_docs(b: Builder, docs: Column, interps: Column, prefix: str, url_of, interp_url_of, newest: dt.date,
-                with_interp: int, without: int, superior: int = 1) -> None:
+                with_interp: int, without: int, superior: int = 1) -> list[tuple[Item, Item]]:
     """Policy documents 〔2025〕N号: ``with_interp`` linked both ways to an interpretation,
     ``without`` with none (expected findings), ``superior`` reposted superior documents
     (国办发, no interpretation owed by this site)."""
-    day, n = newest, 0
+    day, n, pairs = newest, 0, []
     topics = b.rng.sample(THINGS, with_interp + without)  # distinct titles: no two documents look alike
     for k in range(with_interp + without + superior):
         day -= dt.timedelta(days=b.rng.randint(5, 20))
@@ -212,10 +212,12 @@ def policy_docs(b: Builder, docs: Column, interps: Column, prefix: str, url_of, 
                           interp=doc.url)
             doc.interp = interp.url
             interps.items.append(interp)
+            pairs.append((doc, interp))
         elif k < with_interp + without:
             b.expect("missing_interpretation", number)
     docs.items.sort(key=lambda i: i.date, reverse=True)
     interps.items.sort(key=lambda i: i.date, reverse=True)
+    return pairs
 
 
 def article_extra(item: Item) -> str:
