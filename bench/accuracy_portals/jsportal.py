@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, Builder, Column, article_extra, esc, policy_docs
 from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "jsportal", "script-built (JSON lists)", "township", "云岭镇人民政府", 88

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "trs", "TRS WCM", "township", "青山镇人民政府", 11
 PER_PAGE = 15
@@ -54,6 +55,10 @@ def _nav(cols: dict[str, Column]) -> str:
     return "\n".join(out)
 
 
+PAGER_JS = """function createPageHTML(n, i, name, ext) { if (n <= 1) return; var h = '';
+for (var k = 0; k < n; k++) { var f = k == 0 ? name + '.' + ext : name + '_' + k + '.' + ext;
+h += (k == i ? '<span>' + (k + 1) + '</span>' : '<a href="' + f + '">' + (k + 1) + '</a>') + ' '; }
+document.write(h); }"""
 FOOT = ('<div class="footer"><p>主办单位：青山镇人民政府　网站标识码：3301000011　浙ICP备00000011号</p>'
         '<p>地址：青山镇政府路1号　电话：0571-0000000</p></div></body></html>')
 
@@ -130,9 +135,5 @@ def build(b: Builder) -> None:
            '</div>' + FOOT)
     b.routes["/"] = b.routes["/index.html"]
     b.binary("/images/logo.png", "png")
-    b.routes["/images/gl.css"] = b.routes["/js/common.js"] = _static()
-
-
-def _static():
-    from .server import Response
-    return Response("/* */", content_type="text/css")
+    b.routes["/images/gl.css"] = Response("/* */", content_type="text/css")
+    b.routes["/js/common.js"] = Response(PAGER_JS, content_type="application/javascript")
