@@ -161,17 +161,22 @@ def site_columns(site: Snapshot, aliases: bool = False) -> list[SiteColumn]:
         return []
     home_keys = {home.url, home.final_url}
     out: list[SiteColumn] = []
-    seen: set[object] = set()
+    seen: dict[object, int] = {}  # key -> index in out
 
     def add(path: tuple[str, ...], node: NavNode, level: int) -> None:
         page_key = _key(site, node.url) if node.url else path
         if page_key in home_keys:
             return
         key = (page_key, normalise_name(node.name)) if aliases else page_key
-        if key in seen:
-            return
-        seen.add(key)
-        out.append(SiteColumn(node.name, node.url, path, level, bool(node.children), node))
+        column = SiteColumn(node.name, node.url, path, level, bool(node.children), node)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
+            out.append(column)
+        elif _heading_of(out[at], column):
+            # 政务公开 › 政策文件, the heading linking to its first column's page: the page is
+            # that column (a policy list, not a "政务公开" list).
+            out[at] = column
 
     top = [pair for root in home.nav for pair in root.walk()]
     for path, node in top:
@@ -186,6 +191,12 @@ def site_columns(site: Snapshot, aliases: bool = False) -> list[SiteColumn]:
             for sub_path, sub in root.walk():
                 add(path + (sub_path if sub_path[0] != path[-1] else sub_path[1:]), sub, 2)
     return out
+
+
+def _heading_of(first: SiteColumn, other: SiteColumn) -> bool:
+    """``first`` is a menu heading and ``other`` one of its own entries (same page)."""
+    return (first.has_children and not other.has_children and first.level == other.level
+            and other.path[:len(first.path)] == first.path and len(other.path) > len(first.path))
 
 
 def nav_size(site: Snapshot) -> int:
