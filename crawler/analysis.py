@@ -38,7 +38,7 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
     fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav)
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
     fingerprint = fingerprints(fields["title"], [i.title for i in fields["list_items"]], fields["placeholder"],
-                               body)
+                               body, len(fields["links"]))
     return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
             "fingerprint": fingerprint}
 

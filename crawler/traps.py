@@ -15,7 +15,8 @@ Calendar-like spaces (a parameter named date/day/ym..., or whose value is a real
 compare content with every digit removed, since their pages print the date they are
 for; other spaces only ignore printed dates and times, so two articles that differ in a
 number stay different. A calendar walking beyond ``window_days`` of the as-of date is
-held to a shorter run: two identical pages out there end it.
+held to a shorter run: two pages out there that repeat an earlier one, or that are empty
+pages of one shape (no list, same links), end it.
 """
 
 from __future__ import annotations
@@ -42,13 +43,18 @@ DETAIL = {"calendar_trap": "日历类链接连续返回相同内容（仅日期�
 TRAP_MARK = "portalwatch-trap:"
 
 
-def fingerprints(title: str, list_titles: Iterable[str], placeholder: str, text: str) -> tuple[str, str]:
-    """(loose, strict) content fingerprints of a page: loose ignores every digit, strict only
-    printed dates and times. Short hex digests, so thousands of pages cost little memory."""
-    body = SPACES.sub("", "\x1f".join([title, "\x1e".join(list_titles), placeholder, text]))
+def fingerprints(title: str, list_titles: Iterable[str], placeholder: str, text: str,
+                 links: int = 0) -> tuple[str, str, str]:
+    """(loose, strict, shape) fingerprints of a page: loose ignores every digit, strict only
+    printed dates and times (short hex digests, so thousands of pages cost little memory);
+    shape is "" for a page with a list, else its link count: empty pages of one template
+    have one shape even when they spell their date in words (二〇三〇年一月五日)."""
+    titles = list(list_titles)
+    body = SPACES.sub("", "\x1f".join([title, "\x1e".join(titles), placeholder, text]))
     strict = PRINTED_DATE.sub("", body)
     loose = DIGITS.sub("", strict)
-    return _digest(loose), _digest(strict)
+    shape = "" if titles else f"empty:{links}:{bool(placeholder)}"
+    return _digest(loose), _digest(strict), shape
 
 
 def _digest(text: str) -> str:
@@ -122,7 +128,7 @@ class TrapGuard:
         space = self.spaces.get(key) if key else None
         return space.trapped if space else ""
 
-    def observe(self, url: str, loose: str, strict: str) -> str:
+    def observe(self, url: str, loose: str, strict: str, shape: str = "") -> str:
         """Record a crawled page's fingerprints; the trap reason when its space just became one."""
         key, dates = self.space_key(url)
         if not key or url in self._observed:
@@ -132,14 +138,15 @@ class TrapGuard:
         if space is None:
             space = self.spaces[key] = Space(calendar=bool(dates))
         space.pages += 1
-        fp = loose if space.calendar else strict
+        far = any(abs(d - self.as_of) > self.window for d in dates)
+        fp = (shape if far and shape else loose) if space.calendar else strict
         if fp in space.seen:
             space.stale += 1
         else:
             space.seen.add(fp)
             space.stale = 0
         limit = self.repeats if space.calendar else self.plain_repeats
-        if any(abs(d - self.as_of) > self.window for d in dates):
+        if far:
             limit = min(limit, OUT_OF_WINDOW_REPEATS)
         if not space.trapped and space.stale >= limit:
             space.trapped = "calendar_trap" if space.calendar else "query_trap"
