@@ -129,3 +129,7 @@ def test_one_site_cannot_be_registered_under_two_names(tmp_path, db_path):
     sites = {s["name"]: s for s in json.loads(pw(db_path, "sites", "list", "--format", "json").stdout)}
     assert set(sites) == {"红旗乡", "某县", "东风镇", "西镇"}
     assert sites["红旗乡"]["settings"] == {"scope": "path"} and sites["西镇"]["settings"] == {"scope": "host"}
+    from portalwatch.scheduler.monitor import RunConfig, audit_command
+
+    command = audit_command(sites["西镇"], RunConfig(db=db_path))
+    assert command[command.index("--scope") + 1] == "host"  # the monitor audits it with its scope
