@@ -135,6 +135,9 @@ def crawl_site(opts: AuditOptions, collector: Collector) -> Snapshot:
 
 def run_audit(opts: AuditOptions) -> AuditResult:
     opts.url = normalise_url(opts.url)
+    scope = opts.settings.get("PORTALWATCH_SCOPE", opts.scope)
+    if scope not in ("auto", "host", "path"):
+        raise AuditError(f"网站范围应为 host、path 或 auto：{scope}")
     profile = load_profile(opts.profile)
     store = Store(opts.db)
     store.recover_dead_runs()
