@@ -222,6 +222,9 @@ class PortalSpider(scrapy.Spider):
             return
         internal = self.scope.is_internal(url)
         crawlable = internal and link.kind in ("page", "frame") and not self.scope.is_binary(url)
+        if not internal and link.kind == "page" and self.scope.same_host(url):
+            stats = self.collector.snapshot.stats  # said in the summary: a whole-host site needs --scope host
+            stats["outside_scope"] = int(stats.get("outside_scope", 0)) + 1
         if crawlable:
             trap = self.traps.check(url, depth)
             if trap:

@@ -46,7 +46,8 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         "notes": summary.get("notes", []), "links_checked": run["links_checked"],
         "links_unverifiable": summary.get("links_unverifiable", 0), "skipped": summary.get("skipped", {}),
         "render": render_facts(summary),
-        "scope": {"mode": summary.get("scope", "host"), "path": summary.get("scope_prefix", "/")},
+        "scope": {"mode": summary.get("scope", "host"), "path": summary.get("scope_prefix", "/"),
+                  "outside_pages": summary.get("outside_scope", 0)},
     }
 
 
@@ -101,6 +102,9 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
     scope = doc.get("scope") or {}
     if scope.get("mode") == "path":
         console.print(f"检查范围：仅 {scope.get('path')} 目录下的页面（目录外的链接只检查是否可访问）")
+        if scope.get("outside_pages"):
+            console.print(f"目录外的同主机页面链接 {scope['outside_pages']} 个未抓取；如整个主机都属于本网站，"
+                          f"请使用 --scope host。")
     for line, style in render_lines(doc.get("render") or {}):
         console.print(Text(line, style=style))
 

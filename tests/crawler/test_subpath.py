@@ -42,7 +42,7 @@ def test_a_sub_path_site_crawls_only_its_directory_but_checks_links_out_of_it(se
     dead = {f["target"]: f for f in doc["findings"] if f["check"] == "dead_link"}
     assert set(dead) == {site.url + "news/gone.html"}  # linked from inside: checked, reported
     assert dead[site.url + "news/gone.html"]["evidence"]["internal"] is False
-    assert doc["scope"] == {"mode": "path", "path": "/zwgk/hqx/"}
+    assert doc["scope"] == {"mode": "path", "path": "/zwgk/hqx/", "outside_pages": 3}  # a.html, gone.html, /
     probes = [p for m, p in site.requests if "portalwatch-" in p]
     assert probes and all(p.startswith("/zwgk/hqx/portalwatch-") for p in probes)
 
