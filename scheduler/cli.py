@@ -108,12 +108,14 @@ def main(verbose: int) -> None:
 @click.option("--timeout", type=click.FloatRange(0.1), default=15.0, show_default=True,
               help="单个请求的超时（秒），国家规定为 15 秒")
 @click.option("--ignore-robots", is_flag=True, help="不遵守 robots.txt（检查公开网站时可用）")
+@click.option("--scope", type=click.Choice(["auto", "host", "path"]), default="auto", show_default=True,
+              help="网站范围：host 整个主机；path 仅起始网址所在目录；auto 起始网址不在根目录时按 path")
 @click.option("--no-progress", is_flag=True, help="不显示进度")
 @click.option("--set", "raw_settings", multiple=True, metavar="KEY=VALUE",
               help="高级：覆盖爬虫设置（Scrapy 或 PORTALWATCH_* 设置），可重复")
 @click.option("--site-name", default=None, hidden=True, help="已登记网站的名称（由监测程序传入）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
-          concurrency: int, delay: float, timeout: float, ignore_robots: bool, no_progress: bool,
+          concurrency: int, delay: float, timeout: float, ignore_robots: bool, scope: str, no_progress: bool,
           raw_settings: tuple[str, ...], site_name: str | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
@@ -121,7 +123,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
 
     opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
-                        ignore_robots=ignore_robots, progress=not no_progress,
+                        ignore_robots=ignore_robots, scope=scope, progress=not no_progress,
                         settings=parse_settings(raw_settings), site_name=site_name)
     try:
         result = run_audit(opts)

@@ -130,10 +130,16 @@ def _safe(fn: Callable[[], T], default: T, what: str) -> T:
 
 def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) -> dict[str, Any]:
     """The fields of :class:`~portalwatch.crawler.snapshot.Page` that come from the HTML."""
+    return extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav)[0]
+
+
+def extract_page_and_text(html: str, url: str, *, as_of: dt.date,
+                          with_nav: bool = True) -> tuple[dict[str, Any], str]:
+    """The page's fields and its main text (for the crawler's content fingerprint), from one parse."""
     out = empty_page()
     root = _safe(lambda: parse_html(html), None, "parse")
     if root is None:
-        return out
+        return out, ""
     base = _safe(lambda: document_base(root, url), url, "base")
     layout: Layout = _safe(lambda: find_layout(root), Layout(), "layout")
     blocks = _safe(lambda: find_nav_blocks(root, base, layout), [], "nav_blocks")
@@ -161,4 +167,4 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     texts = [title or out["title"], body]
     out["cited_doc_numbers"] = _safe(lambda: cited_doc_numbers(texts, own), [], "cited_doc_numbers")
     out["cited_titles"] = _safe(lambda: quoted_titles(texts), [], "cited_titles")
-    return out
+    return out, body
