@@ -143,6 +143,11 @@ class PortalSpider(scrapy.Spider):
             # an internal link that redirects to another site: it works, but it is not ours to crawl
             self.record(url, "ok", response.status, "", response, "crawl")
             return
+        final_key = url_key(response.url)
+        if final_key != url_key(url) and final_key not in self.seen:
+            # /hqx/ -> /hqx/index.html: a link to the final address is this page, not another one
+            self.seen.add(final_key)
+            self.record(response.url, "ok", response.status, "", response, "crawl")
         page = await self.build_page(response, url, home)
         self.collector.add_page(page)
         if page.soft404 and not home:
