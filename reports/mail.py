@@ -28,6 +28,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Callable, Iterable, Mapping
 
 from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice, settings_reader
+from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
 
 SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -86,15 +87,16 @@ class SendResult:
 def build_message(notice: Mapping[str, Any], settings: SmtpSettings) -> EmailMessage:
     """multipart/alternative: the plain text first, the inlined HTML second (clients show the last they can)."""
     msg = EmailMessage()
-    msg["Subject"] = notice["subject"]
+    # the templates already escaped site text; a notice rendered before they did is cleaned here
+    msg["Subject"] = clean(notice["subject"], one_line=True)
     msg["From"] = settings.from_addr
     msg["To"] = ", ".join(notice["recipients"])
     msg["Date"] = formatdate(localtime=True)
     domain = parseaddr(settings.from_addr)[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
     # base64 bodies: safe through any relay, whatever it says about 8BITMIME and line lengths.
-    msg.set_content(notice["text"], cte="base64")
-    msg.add_alternative(notice["html"], subtype="html", cte="base64")
+    msg.set_content(clean(notice["text"]), cte="base64")
+    msg.add_alternative(clean(notice["html"]), subtype="html", cte="base64")
     return msg
 
 

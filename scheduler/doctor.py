@@ -25,6 +25,8 @@ from typing import Any, Callable
 
 import click
 
+from portalwatch.reports.safetext import echo
+
 OK, WARN, FAIL = "正常", "警告", "错误"
 PROBE_PAGE = ("data:text/html;charset=utf-8,<title>doctor</title><div id=nav></div>"
               "<script>document.getElementById('nav').innerHTML='<a href=/x>栏目</a>'</script>")
@@ -179,13 +181,13 @@ def register(main: Any) -> None:
         from portalwatch.scheduler.cli import default_db
 
         db = db or default_db()
-        click.echo(f"portalwatch {__version__} 运行环境检查")
+        echo(f"portalwatch {__version__} 运行环境检查")
         results = run_checks(db, timeout)
         for r in results:
-            click.echo(f"[{r.level}] {r.name}：{r.detail}")
+            echo(f"[{r.level}] {r.name}：{r.detail}")
         failed = [r for r in results if r.level == FAIL]
         warned = [r for r in results if r.level == WARN]
         if failed:
-            click.echo(f"结论：有 {len(failed)} 项错误，审计无法正常运行。")
+            echo(f"结论：有 {len(failed)} 项错误，审计无法正常运行。")
             sys.exit(1)
-        click.echo("结论：可以运行审计" + (f"（{len(warned)} 项警告，见上）。" if warned else "。"))
+        echo("结论：可以运行审计" + (f"（{len(warned)} 项警告，见上）。" if warned else "。"))
