@@ -127,11 +127,12 @@ def check_db(db: Path) -> Result:
 
 def check_smtp(timeout: float = 5.0) -> Result:
     """SMTP settings as the mailer reads them (environment, then ``PORTALWATCH_CONFIG``), and
-    whether the server answers a greeting (no login, no mail)."""
+    whether the server answers, takes STARTTLS and accepts the login as sending would (no mail).
+    A greeting alone proves little: a wrong password is the usual reason notices do not go out."""
     import smtplib
     import ssl
 
-    from portalwatch.reports.mail import MailError, SmtpSettings
+    from portalwatch.reports.mail import MailError, SmtpSettings, describe
 
     try:
         smtp = SmtpSettings.from_env()
@@ -144,9 +145,15 @@ def check_smtp(timeout: float = 5.0) -> Result:
     try:
         with cls(smtp.host, smtp.port, timeout=timeout, **kwargs) as conn:
             code, _ = conn.noop()
+            if smtp.security == "starttls":
+                conn.starttls(context=ssl.create_default_context())
+            if smtp.user:
+                conn.login(smtp.user, smtp.password or "")
+    except smtplib.SMTPAuthenticationError as exc:
+        return Result("邮件（SMTP）", WARN, f"{what}；{describe(exc, smtp)}，整改通知无法发送：请检查用户名和密码")
     except (OSError, smtplib.SMTPException) as exc:
-        return Result("邮件（SMTP）", WARN, f"{what}；连接失败：{exc}")
-    return Result("邮件（SMTP）", OK, f"{what}；服务器已应答（{code}）")
+        return Result("邮件（SMTP）", WARN, f"{what}；连接或登录失败：{describe(exc, smtp)}")
+    return Result("邮件（SMTP）", OK, f"{what}；服务器已应答（{code}）" + ("，登录成功" if smtp.user else ""))
 
 
 def check_fonts() -> Result:
