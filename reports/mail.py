@@ -11,7 +11,8 @@ password is only ever read; nothing this module writes contains it.
 A notice is marked ``sent`` only once the server has accepted the message (the reply to
 DATA). Temporary failures (4xx replies, refused or dropped connections, timeouts) are
 retried with backoff; permanent ones (5xx) stop at once. Every attempt is counted on the
-notice and the last error kept.
+notice, the last error kept and the attempt added to its delivery history; a notice once
+delivered stays ``sent`` when a later re-send fails.
 
 Errors: ``MailError`` (settings unusable, no recipients), raised before anything is sent.
 """
@@ -167,7 +168,7 @@ def send_notice(store: NoticeStore, notice_id: int, settings: SmtpSettings | Non
             result.refused = deliver(msg, settings, recipients)
         except (smtplib.SMTPException, OSError) as exc:
             result.error = describe(exc, settings)
-            store.record_attempt(notice_id, result.error)
+            store.record_attempt(notice_id, result.error, recipients=recipients)
             if attempt == settings.retries or not is_temporary(exc):
                 store.mark_notice(notice_id, "failed")
                 return result
@@ -175,7 +176,8 @@ def send_notice(store: NoticeStore, notice_id: int, settings: SmtpSettings | Non
             continue
         result.sent, result.error = True, None
         partial = "；".join(f"{a}（{r}）" for a, r in result.refused.items())
-        store.record_attempt(notice_id, f"部分收件人被拒绝：{partial}" if partial else None)
+        store.record_attempt(notice_id, f"部分收件人被拒绝：{partial}" if partial else None, delivered=True,
+                             recipients=[a for a in recipients if a not in result.refused])
         store.mark_notice(notice_id, "sent")
         return result
     return result

@@ -84,7 +84,8 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: 
         for addr, reason in result.refused.items():
             echo(f"被拒收：{addr}（{reason}）", err=True)
         sys.exit(EXIT_OK)
-    fail(f"发送失败（尝试 {result.attempts} 次）：{result.error}；通知未标记为已发送。", EXIT_INTERRUPTED)
+    kept = "此前已送达过，通知仍为已发送，本次失败已记入投递记录" if store.ever_delivered(notice["id"]) else "通知未标记为已发送"
+    fail(f"发送失败（尝试 {result.attempts} 次）：{result.error}；{kept}。", EXIT_INTERRUPTED)
 
 
 @click.command("recheck")
@@ -139,7 +140,7 @@ def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
         rows.append({k: n[k] for k in ("id", "number", "site", "unit", "issued", "deadline", "status", "attempts",
                                        "sent_at", "last_error", "recipients", "origin", "run_id")}
                     | {"items": len(store.notice_items(n["id"])), "followups": len(followups),
-                       "last_followup": last})
+                       "last_followup": last, "deliveries": store.deliveries(n["id"])})
     if fmt == "json":
         echo(dumps(rows, indent=2))
         return
@@ -155,6 +156,9 @@ def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
         if r["status"] == "failed" and r["last_error"]:
             line += f"  （{r['last_error']}）"
         echo(line)
+        for d in r["deliveries"]:
+            outcome = "已送达" if d["delivered"] else "失败"
+            echo(f"    投递 {(d['at'] or '')[:19].replace('T', ' ')} {outcome}" + (f"（{d['error']}）" if d["error"] else ""))
 
 
 def register(main: click.Group) -> None:
