@@ -13,6 +13,7 @@ and ``\\u202e`` so the document stays valid and a terminal showing it interprets
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -57,3 +58,10 @@ def dumps(value: Any, **kwargs: Any) -> str:
 def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
     """``click.echo`` of cleaned text: for every line the command line prints."""
     click.echo(clean(message), err=err, nl=nl)
+
+
+class SafeFormatter(logging.Formatter):
+    """Log records cleaned like every other line: Scrapy logs URLs and page text at ``-v``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean(super().format(record))

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from portalwatch import __version__
-from portalwatch.reports.safetext import dumps, echo
+from portalwatch.reports.safetext import SafeFormatter, dumps, echo
 
 EXIT_OK, EXIT_INTERRUPTED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -64,7 +64,7 @@ def main(verbose: int) -> None:
     """portalwatch：政府网站合规检查与监测工具。"""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
     handler.setLevel(level)
     logging.basicConfig(level=level, handlers=[handler])
 

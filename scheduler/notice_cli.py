@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from portalwatch.reports.safetext import dumps, echo
+from portalwatch.reports.safetext import clean, dumps, echo
 
 from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
 
@@ -29,7 +29,7 @@ def _store(db: Path):
 
 def _write(path: Path, html: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    path.write_text(clean(html), encoding="utf-8")  # a document rendered before safetext existed, too
     echo(f"已保存：{path}")
 
 

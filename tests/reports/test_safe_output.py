@@ -44,7 +44,9 @@ def test_hostile_site_text_is_inert_in_every_output(serve, db_path, audit, smtp_
     site = serve(routes={"/": Response(home), "/news/": Response(news),
                          "/news/1.html": Response(f"<html><title>{EVIL}</title><body>会议 2026-11-18</body></html>")})
     db = ["--db", str(db_path)]
-    assert run_cli("sites", "add", "某某镇", site.url, "--email", "xxzx@zhen.example.gov.cn", *db).code == 0
+    unit = "某某镇人民政府" + EVIL.replace("\x00", "")  # a registry file may carry it too (argv cannot hold NUL)
+    assert run_cli("sites", "add", "某某镇", site.url, "--unit", unit, "--email", "xxzx@zhen.example.gov.cn",
+                   *db).code == 0
 
     result = audit(site.url, "--site-name", "某某镇")
     assert result.code == 0, result.stderr
@@ -61,7 +63,8 @@ def test_hostile_site_text_is_inert_in_every_output(serve, db_path, audit, smtp_
     store = NoticeStore(db_path)
     store.update_history(doc["run_id"], "某某镇")
     store.close()
-    for args in (("findings", "某某镇"), ("findings", "某某镇", "--format", "json"), ("status",), ("sites", "list")):
+    for args in (("findings", "某某镇"), ("findings", "某某镇", "--format", "json"), ("status",), ("sites", "list"),
+                 ("sites", "list", "--format", "json")):
         out = run_cli(*args, *db)
         assert out.code == 0, out.stderr
         _assert_inert(out.stdout, " ".join(args))
@@ -79,6 +82,7 @@ def test_hostile_site_text_is_inert_in_every_output(serve, db_path, audit, smtp_
     [msg] = smtp_server.handler.messages()
     for part in (msg["Subject"], msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()):
         _assert_inert(part, "mail")
+    assert "某某镇人民政府\\x1b[31m" in msg["Subject"]
     assert "<U+202E>" in msg.get_body(("plain",)).get_content()
     listing = run_cli("notices", *db)
     _assert_inert(listing.stdout, "notices")
