@@ -7,6 +7,8 @@ WAF protecting the site is not a broken link). Everything else that answers is o
 
 from __future__ import annotations
 
+import errno
+
 from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
                                DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from twisted.internet import error as net
@@ -40,6 +42,8 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
         return "refused", detail
     if isinstance(exc, (net.TimeoutError, net.TCPTimedOutError, DownloadTimeoutError)):
         return "timeout", detail
+    if _is_reset(exc):
+        return "connection_lost", f"连接被对方重置（{detail}）"[:300]
     if isinstance(exc, IgnoreRequest) and "redirect" in str(exc):
         chain = list(redirect_urls or []) + [url]
         loop = len(set(chain)) < len(chain)
@@ -48,10 +52,20 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
                         ResponseDataLossError, DownloadFailedError)):
         if "SSL" in detail or "certificate" in detail:
             return "tls", detail
-        return "connection_lost", detail
+        return "connection_lost", f"连接在传输中被对方中断（{detail}）"[:300]
     if "SSL" in detail or "OpenSSL" in detail:
         return "tls", detail
     return "error", detail
+
+
+def _is_reset(exc: BaseException) -> bool:
+    """A TCP reset (RST), however wrapped: while connecting (``ConnectError`` errno 104),
+    as a bare ``ConnectionResetError``, or among the failures of a lost response."""
+    if isinstance(exc, ConnectionResetError) or "Connection reset" in str(exc):
+        return True
+    if isinstance(exc, net.ConnectError) and getattr(exc, "osError", None) == errno.ECONNRESET:
+        return True
+    return any(isinstance(f, Failure) and _is_reset(f.value) for f in getattr(exc, "reasons", None) or [])
 
 
 def reason_text(reason: str, status: int | None) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 from portalwatch.reports.notice import (NoticeConfig, Rendered, cn_date, evidence_lines, group_items, inline_css,
                                         render_template)
 from portalwatch.reports.privacy import mask_tree
+from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import NoticeStore, now_iso
 from portalwatch.reports.summary import SEVERITY_NAMES
 
@@ -90,6 +91,6 @@ def followup_context(store: NoticeStore, notice: Mapping[str, Any], run: Mapping
 
 
 def render_followup(context: Mapping[str, Any]) -> Rendered:
-    subject = f"{context['number']} {context['title']}"
+    subject = clean(f"{context['number']} {context['title']}", one_line=True)
     return Rendered(subject=subject, html=inline_css(render_template("followup.html.j2", context)),
                     text=render_template("followup.txt.j2", context))

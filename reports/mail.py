@@ -11,7 +11,8 @@ password is only ever read; nothing this module writes contains it.
 A notice is marked ``sent`` only once the server has accepted the message (the reply to
 DATA). Temporary failures (4xx replies, refused or dropped connections, timeouts) are
 retried with backoff; permanent ones (5xx) stop at once. Every attempt is counted on the
-notice and the last error kept.
+notice, the last error kept and the attempt added to its delivery history; a notice once
+delivered stays ``sent`` when a later re-send fails.
 
 Errors: ``MailError`` (settings unusable, no recipients), raised before anything is sent.
 """
@@ -28,6 +29,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Callable, Iterable, Mapping
 
 from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice, settings_reader
+from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
 
 SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -86,15 +88,16 @@ class SendResult:
 def build_message(notice: Mapping[str, Any], settings: SmtpSettings) -> EmailMessage:
     """multipart/alternative: the plain text first, the inlined HTML second (clients show the last they can)."""
     msg = EmailMessage()
-    msg["Subject"] = notice["subject"]
+    # the templates already escaped site text; a notice rendered before they did is cleaned here
+    msg["Subject"] = clean(notice["subject"], one_line=True)
     msg["From"] = settings.from_addr
     msg["To"] = ", ".join(notice["recipients"])
     msg["Date"] = formatdate(localtime=True)
     domain = parseaddr(settings.from_addr)[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
     # base64 bodies: safe through any relay, whatever it says about 8BITMIME and line lengths.
-    msg.set_content(notice["text"], cte="base64")
-    msg.add_alternative(notice["html"], subtype="html", cte="base64")
+    msg.set_content(clean(notice["text"]), cte="base64")
+    msg.add_alternative(clean(notice["html"]), subtype="html", cte="base64")
     return msg
 
 
@@ -165,7 +168,7 @@ def send_notice(store: NoticeStore, notice_id: int, settings: SmtpSettings | Non
             result.refused = deliver(msg, settings, recipients)
         except (smtplib.SMTPException, OSError) as exc:
             result.error = describe(exc, settings)
-            store.record_attempt(notice_id, result.error)
+            store.record_attempt(notice_id, result.error, recipients=recipients)
             if attempt == settings.retries or not is_temporary(exc):
                 store.mark_notice(notice_id, "failed")
                 return result
@@ -173,7 +176,8 @@ def send_notice(store: NoticeStore, notice_id: int, settings: SmtpSettings | Non
             continue
         result.sent, result.error = True, None
         partial = "；".join(f"{a}（{r}）" for a, r in result.refused.items())
-        store.record_attempt(notice_id, f"部分收件人被拒绝：{partial}" if partial else None)
+        store.record_attempt(notice_id, f"部分收件人被拒绝：{partial}" if partial else None, delivered=True,
+                             recipients=[a for a in recipients if a not in result.refused])
         store.mark_notice(notice_id, "sent")
         return result
     return result

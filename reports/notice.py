@@ -28,8 +28,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import jinja2
+import markupsafe
 
 from portalwatch.reports.privacy import mask_tree
+from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
 from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, check_order
 
@@ -290,11 +292,18 @@ class Rendered:
     text: str
 
 
+def _safe(value: Any) -> Any:
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(clean(value))
+    return clean(value) if isinstance(value, str) else value
+
+
 def _env(html: bool) -> jinja2.Environment:
-    # HTML autoescapes everything: site content is untrusted. Plain text is not HTML.
+    # HTML autoescapes everything: site content is untrusted. Plain text is not HTML. Both
+    # show control and bidi characters as visible escapes (``finalize`` sees every ``{{ }}``).
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=html,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, finalize=_safe)
     env.filters["score"] = lambda v: "" if v is None else f"{v:g}"
     env.tests["httpurl"] = lambda v: isinstance(v, str) and v.lower().startswith(("http://", "https://"))
     return env
@@ -314,6 +323,6 @@ def inline_css(html: str) -> str:
 
 
 def render_notice(context: Mapping[str, Any]) -> Rendered:
-    subject = f"{context['number']} {context['title']}"
+    subject = clean(f"{context['number']} {context['title']}", one_line=True)
     return Rendered(subject=subject, html=inline_css(render_template("notice.html.j2", context)),
                     text=render_template("notice.txt.j2", context))

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import MonitorStore
 from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, check_order
 
@@ -19,7 +20,8 @@ LEVEL_NAMES = {"ok": "正常", "warning": "预警", "veto": "单项否决", "ins
 
 
 def _console(out: TextIO | None) -> Console:
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    # markup off: a site or registry string like "[link=...]" is text, not a Rich style
+    console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
     if not console.is_terminal:  # piped or redirected: do not squeeze tables into 80 columns
         console.width = 160
     return console
@@ -64,6 +66,7 @@ def _verdict(store: MonitorStore, run: dict[str, Any]) -> str | None:
 
 
 def print_overview(rows: list[dict[str, Any]], out: TextIO | None = None) -> None:
+    rows = clean_tree(rows)
     console = _console(out)
     if not rows:
         console.print("尚未登记任何网站。请用 portalwatch sites add 或 sites import 登记。")
@@ -105,6 +108,7 @@ def _availability_text(avail: dict[str, Any]) -> Text:
 
 
 def print_findings(name: str, rows: list[dict[str, Any]], out: TextIO | None = None) -> None:
+    name, rows = clean_tree(name), clean_tree(rows)
     console = _console(out)
     if not rows:
         console.print(f"{name}：没有符合条件的问题记录。")
@@ -137,6 +141,7 @@ def findings_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def print_sites(rows: list[dict[str, Any]], out: TextIO | None = None) -> None:
+    rows = clean_tree(rows)
     console = _console(out)
     if not rows:
         console.print("尚未登记任何网站。")

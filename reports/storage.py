@@ -454,6 +454,9 @@ class MonitorStore(Store):
 # - ``followups``: one re-check (复查) of a notice: ``results`` is JSON
 #   ``{"items": {fingerprint: "fixed"|"not_fixed"|"unknown"}, "new": [fingerprint, ...]}``.
 # - ``notice_numbers``: the last sequence number handed out per year.
+# - ``notice_deliveries``: every SMTP attempt of a notice (``at``, ``delivered`` 0/1,
+#   ``error``, ``recipients``), so a failed re-send never hides an earlier delivery. A notice
+#   once delivered stays ``sent``.
 # ======================================================================================
 
 NOTICE_STATUSES = ("draft", "sent", "failed")
@@ -479,6 +482,17 @@ def m0003_notices(db: sqlite_utils.Database) -> None:
     }, pk="id", foreign_keys=[("notice_id", "notices", "id")])
     db["followups"].create_index(["notice_id"])
     db["notice_numbers"].create({"year": int, "last_seq": int}, pk="year")
+
+
+@migrations()
+def m0004_notice_deliveries(db: sqlite_utils.Database) -> None:
+    db["notice_deliveries"].create({
+        "id": int, "notice_id": int, "at": str, "delivered": int, "error": str, "recipients": str,
+    }, pk="id", foreign_keys=[("notice_id", "notices", "id")])
+    db["notice_deliveries"].create_index(["notice_id", "id"])
+    # notices delivered before this table existed: their one known delivery
+    db.execute("insert into notice_deliveries (notice_id, at, delivered, error, recipients)"
+               " select id, sent_at, 1, null, recipients from notices where sent_at is not null")
 
 
 def _notice_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -555,27 +569,50 @@ class NoticeStore(MonitorStore):
             self.db["notices"].update(notice_id, {"subject": subject, "html": html, "text": text,
                                                   "updated": now_iso()})
 
-    def record_attempt(self, notice_id: int, error: str | None) -> None:
-        """Count one delivery attempt; ``error`` None means the server accepted the message."""
+    def record_attempt(self, notice_id: int, error: str | None, *, delivered: bool | None = None,
+                       recipients: Iterable[str] = ()) -> None:
+        """Count one delivery attempt and keep it in the delivery history. ``delivered``
+        (default: ``error`` is None) says the server accepted the message; ``error`` may then
+        name refused recipients."""
+        stamp = now_iso()
         with self.db.conn:
             self.db.execute("update notices set attempts = coalesce(attempts, 0) + 1, last_error = ?, updated = ?"
-                            " where id = ?", [error, now_iso(), notice_id])
+                            " where id = ?", [error, stamp, notice_id])
+            self.db["notice_deliveries"].insert({
+                "notice_id": notice_id, "at": stamp, "delivered": int(error is None if delivered is None else delivered),
+                "error": error, "recipients": _json(list(recipients))})
 
     def mark_notice(self, notice_id: int, status: str, *, error: str | None = None) -> None:
+        """Set a notice's status; ``failed`` never overrides ``sent``: a notice once delivered
+        was received, whatever a later re-send met (the attempt stays in ``deliveries``)."""
         if status not in NOTICE_STATUSES:
             raise ValueError(status)
         changes: dict[str, Any] = {"status": status, "updated": now_iso()}
         if status == "sent":
             changes["sent_at"] = now_iso()
+        elif status == "failed" and self.ever_delivered(notice_id):
+            changes["status"] = "sent"
         if error is not None:
             changes["last_error"] = error
         with self.db.conn:
             self.db["notices"].update(notice_id, changes)
 
+    def ever_delivered(self, notice_id: int) -> bool:
+        row = self.db.execute("select sent_at from notices where id = ?", [notice_id]).fetchone()
+        return bool(row and row[0]) or bool(self.db.execute(
+            "select 1 from notice_deliveries where notice_id = ? and delivered = 1", [notice_id]).fetchone())
+
+    def deliveries(self, notice_id: int) -> list[dict[str, Any]]:
+        """The notice's delivery attempts, oldest first."""
+        return [{**r, "delivered": bool(r["delivered"]), "recipients": json.loads(r["recipients"] or "[]")}
+                for r in self.db.query("select * from notice_deliveries where notice_id = ? order by id",
+                                       [notice_id])]
+
     def delete_notice(self, notice_id: int) -> None:
         """Remove a notice with its items and follow-ups; its number stays used."""
         with self.db.conn:
             self.db.execute("delete from followups where notice_id = ?", [notice_id])
+            self.db.execute("delete from notice_deliveries where notice_id = ?", [notice_id])
             self.db.execute("delete from notice_items where notice_id = ?", [notice_id])
             self.db.execute("delete from notices where id = ?", [notice_id])
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import Store
 
 CHECK_NAMES = {
@@ -81,8 +82,11 @@ def render_lines(render: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
-    """The human summary: verdict first, then findings by check, then what was skipped."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    """The human summary: verdict first, then findings by check, then what was skipped.
+
+    Site text is shown through ``safetext`` and never read as Rich markup or emoji codes."""
+    console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    doc = clean_tree(doc)
     verdict = doc.get("verdict") or ("不合格" if any(f["severity"] == "veto" for f in doc["findings"]) else "—")
     score = doc.get("score")
     head = Text()

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from portalwatch import __version__
+from portalwatch.reports.safetext import SafeFormatter, dumps, echo
 
 EXIT_OK, EXIT_INTERRUPTED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -52,7 +53,7 @@ def parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"错误：{message}", err=True)
+    echo(f"错误：{message}", err=True)
     sys.exit(code)
 
 
@@ -86,7 +87,7 @@ def main(verbose: int) -> None:
     """portalwatch：政府网站合规检查与监测工具。"""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
     handler.setLevel(level)
     logging.basicConfig(level=level, handlers=[handler])
 
@@ -136,7 +137,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     if result.status == "interrupted":
         fail(f"审计被中断（运行编号 {result.run_id}），本次运行标记为未完成。", EXIT_INTERRUPTED)
     if fmt == "json":
-        click.echo(json.dumps(result.document, ensure_ascii=False, indent=2))
+        echo(dumps(result.document, indent=2))
     else:
         print_summary(result.document)
     sys.exit(EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
@@ -158,10 +159,10 @@ def list_checks() -> None:
     from portalwatch.checks.registry import enabled_checks
 
     for check_id, cls in enabled_checks().items():
-        click.echo(f"{check_id}  [{cls.severity}]")
+        echo(f"{check_id}  [{cls.severity}]")
         for line in cls.doc().splitlines():
-            click.echo(f"    {line.strip()}" if line.strip() else "")
-        click.echo()
+            echo(f"    {line.strip()}" if line.strip() else "")
+        echo()
 
 
 from portalwatch.scheduler.monitor_cli import register as _register_monitor; _register_monitor(main)  # noqa: E402,E702

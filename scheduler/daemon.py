@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 from concurrent import futures
@@ -38,6 +37,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from tzlocal import get_localzone
 
+from portalwatch.reports.safetext import echo
 from portalwatch.reports.storage import MonitorStore
 from portalwatch.scheduler import probes
 from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_site, default_jobs
@@ -208,9 +208,9 @@ class Daemon:
         outcome = audit_site(site, self.run_cfg)
         from portalwatch.reports.overview import RUN_STATUS_NAMES
 
-        print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {name}：{RUN_STATUS_NAMES.get(outcome.status, outcome.status)}"
-              + (f"，运行编号 {outcome.run_id}" if outcome.run_id else "") + f"（{outcome.elapsed:g} 秒）"
-              + (f" {outcome.detail}" if outcome.detail and not outcome.completed else ""), file=sys.stderr, flush=True)
+        echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {name}：{RUN_STATUS_NAMES.get(outcome.status, outcome.status)}"
+             + (f"，运行编号 {outcome.run_id}" if outcome.run_id else "") + f"（{outcome.elapsed:g} 秒）"
+             + (f" {outcome.detail}" if outcome.detail and not outcome.completed else ""), err=True)
         if outcome.completed and self.cfg.send_notices and outcome.run_id:
             self.send_notices(outcome.run_id)
         if outcome.status == "complete" or self.run_cfg.stop.is_set():
@@ -242,9 +242,8 @@ class Daemon:
                     return
                 for r in results:
                     if r.action != "skipped":
-                        print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {r.site}：整改通知 {r.number or ''}"
-                              + ("已发送" if r.action == "sent" else f"发送失败 {r.detail}"),
-                              file=sys.stderr, flush=True)
+                        echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {r.site}：整改通知 {r.number or ''}"
+                             + ("已发送" if r.action == "sent" else f"发送失败 {r.detail}"), err=True)
                     self._log("notice", r.action, site=r.site, run_id=run_id, store=store,
                               detail={"notice_id": r.notice_id, "number": r.number, "detail": r.detail})
             finally:

@@ -25,6 +25,8 @@ from typing import Any, Callable
 
 import click
 
+from portalwatch.reports.safetext import echo
+
 OK, WARN, FAIL = "正常", "警告", "错误"
 PROBE_PAGE = ("data:text/html;charset=utf-8,<title>doctor</title><div id=nav></div>"
               "<script>document.getElementById('nav').innerHTML='<a href=/x>栏目</a>'</script>")
@@ -125,11 +127,12 @@ def check_db(db: Path) -> Result:
 
 def check_smtp(timeout: float = 5.0) -> Result:
     """SMTP settings as the mailer reads them (environment, then ``PORTALWATCH_CONFIG``), and
-    whether the server answers a greeting (no login, no mail)."""
+    whether the server answers, takes STARTTLS and accepts the login as sending would (no mail).
+    A greeting alone proves little: a wrong password is the usual reason notices do not go out."""
     import smtplib
     import ssl
 
-    from portalwatch.reports.mail import MailError, SmtpSettings
+    from portalwatch.reports.mail import MailError, SmtpSettings, describe
 
     try:
         smtp = SmtpSettings.from_env()
@@ -142,9 +145,15 @@ def check_smtp(timeout: float = 5.0) -> Result:
     try:
         with cls(smtp.host, smtp.port, timeout=timeout, **kwargs) as conn:
             code, _ = conn.noop()
+            if smtp.security == "starttls":
+                conn.starttls(context=ssl.create_default_context())
+            if smtp.user:
+                conn.login(smtp.user, smtp.password or "")
+    except smtplib.SMTPAuthenticationError as exc:
+        return Result("邮件（SMTP）", WARN, f"{what}；{describe(exc, smtp)}，整改通知无法发送：请检查用户名和密码")
     except (OSError, smtplib.SMTPException) as exc:
-        return Result("邮件（SMTP）", WARN, f"{what}；连接失败：{exc}")
-    return Result("邮件（SMTP）", OK, f"{what}；服务器已应答（{code}）")
+        return Result("邮件（SMTP）", WARN, f"{what}；连接或登录失败：{describe(exc, smtp)}")
+    return Result("邮件（SMTP）", OK, f"{what}；服务器已应答（{code}）" + ("，登录成功" if smtp.user else ""))
 
 
 def check_fonts() -> Result:
@@ -179,13 +188,13 @@ def register(main: Any) -> None:
         from portalwatch.scheduler.cli import default_db
 
         db = db or default_db()
-        click.echo(f"portalwatch {__version__} 运行环境检查")
+        echo(f"portalwatch {__version__} 运行环境检查")
         results = run_checks(db, timeout)
         for r in results:
-            click.echo(f"[{r.level}] {r.name}：{r.detail}")
+            echo(f"[{r.level}] {r.name}：{r.detail}")
         failed = [r for r in results if r.level == FAIL]
         warned = [r for r in results if r.level == WARN]
         if failed:
-            click.echo(f"结论：有 {len(failed)} 项错误，审计无法正常运行。")
+            echo(f"结论：有 {len(failed)} 项错误，审计无法正常运行。")
             sys.exit(1)
-        click.echo("结论：可以运行审计" + (f"（{len(warned)} 项警告，见上）。" if warned else "。"))
+        echo("结论：可以运行审计" + (f"（{len(warned)} 项警告，见上）。" if warned else "。"))

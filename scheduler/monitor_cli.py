@@ -8,12 +8,13 @@ were rejected (the good ones are imported); 2 bad arguments (unknown site, unusa
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shlex
 import sys
 from pathlib import Path
 
 import click
+
+from portalwatch.reports.safetext import dumps, echo
 
 _groups: list[click.Group] = []  # groups registered before this module finished importing
 
@@ -56,15 +57,15 @@ def _send_notices(db: Path, run_ids: list[int]) -> list:
     try:
         results = auto_send_notices(store, run_ids=run_ids)
     except MailError as exc:
-        click.echo(f"整改通知未发送：{exc}", err=True)
+        echo(f"整改通知未发送：{exc}", err=True)
         return []
     finally:
         store.close()
     for r in results:
         if r.action == "sent":
-            click.echo(f"已发送整改通知：{r.site} {r.number}", err=True)
+            echo(f"已发送整改通知：{r.site} {r.number}", err=True)
         elif r.action == "failed":
-            click.echo(f"整改通知发送失败：{r.site} {r.number or ''} {r.detail}", err=True)
+            echo(f"整改通知发送失败：{r.site} {r.number or ''} {r.detail}", err=True)
     return results
 
 
@@ -75,7 +76,7 @@ def _store(db: Path):
 
 
 def _echo_json(value: object) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    echo(dumps(value, indent=2, default=str))
 
 
 # -- sites ------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: b
         fail(str(exc))
         return
     counts = store.save_sites([site])
-    click.echo(("已登记" if counts["added"] else "已更新" if counts["updated"] else "未变化") +
+    echo(("已登记" if counts["added"] else "已更新" if counts["updated"] else "未变化") +
                f"：{site['name']}  {site['url']}")
 
 
@@ -145,8 +146,8 @@ def sites_import(file: Path, db: Path) -> None:
     report.refuse_registered(store.sites())
     counts = store.save_sites(report.rows)
     for line, reason in report.errors:
-        click.echo(f"第 {line} 行：{reason}", err=True)
-    click.echo(f"导入完成：新增 {counts['added']} 个，更新 {counts['updated']} 个，未变化 {counts['unchanged']} 个，"
+        echo(f"第 {line} 行：{reason}", err=True)
+    echo(f"导入完成：新增 {counts['added']} 个，更新 {counts['updated']} 个，未变化 {counts['unchanged']} 个，"
                f"出错 {len(report.errors)} 行。")
     sys.exit(EXIT_INTERRUPTED if report.errors else EXIT_OK)
 
@@ -169,7 +170,7 @@ def sites_remove(name: str, db: Path) -> None:
     """删除一个网站的登记（其检查记录和问题历史保留）。"""
     if not _store(db).remove_site(name):
         fail(f"没有名为“{name}”的登记网站")
-    click.echo(f"已删除登记：{name}（历史记录保留）")
+    echo(f"已删除登记：{name}（历史记录保留）")
 
 
 # -- run, status, findings, ignore ------------------------------------------------------
@@ -205,10 +206,10 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
     jobs = jobs or default_jobs()
-    click.echo(f"开始检查 {len(chosen)} 个网站，同时 {min(jobs, len(chosen))} 个……", err=True)
+    echo(f"开始检查 {len(chosen)} 个网站，同时 {min(jobs, len(chosen))} 个……", err=True)
 
     def progress(o) -> None:
-        click.echo(f"  {o.site}：{_outcome_text(o)}（{o.elapsed:g} 秒）", err=True)
+        echo(f"  {o.site}：{_outcome_text(o)}（{o.elapsed:g} 秒）", err=True)
 
     try:
         outcomes = audit_sites(chosen, cfg, jobs, on_done=progress)
@@ -221,9 +222,9 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     if fmt == "json":
         _echo_json([o.to_dict() for o in outcomes])
     else:
-        click.echo(f"检查结束：{len(outcomes) - len(bad)} 个完成，{len(bad)} 个未完成。")
+        echo(f"检查结束：{len(outcomes) - len(bad)} 个完成，{len(bad)} 个未完成。")
     for o in bad:
-        click.echo(f"未完成：{o.site}（{_outcome_text(o)}）{o.detail}", err=True)
+        echo(f"未完成：{o.site}（{_outcome_text(o)}）{o.detail}", err=True)
     sys.exit(EXIT_INTERRUPTED if bad else EXIT_OK)
 
 
@@ -285,7 +286,7 @@ def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
         fail(f"找不到编号为 {finding_id} 的已登记网站问题")
         return
     store.ignore_finding(row["fingerprint"], reason.strip())
-    click.echo(f"已忽略：{row['site']} {row['message']}（编号 {row['fingerprint']}）")
+    echo(f"已忽略：{row['site']} {row['message']}（编号 {row['fingerprint']}）")
 
 
 # -- the daemon -------------------------------------------------------------------------
@@ -322,15 +323,15 @@ def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, r
                        misfire_grace=misfire_grace, probe_interval=probe_interval,
                        as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""), send_notices=send_notices)
     if 86400 / probe_interval < 20:
-        click.echo(f"注意：可用性监测每天约 {86400 / probe_interval:.0f} 次，少于国家指标要求的每天 20 次。", err=True)
-    click.echo(f"监测进程已启动（{dt.datetime.now():%Y-%m-%d %H:%M}），计划：{cfg.cron}，同时检查 {cfg.jobs} 个网站。"
+        echo(f"注意：可用性监测每天约 {86400 / probe_interval:.0f} 次，少于国家指标要求的每天 20 次。", err=True)
+    echo(f"监测进程已启动（{dt.datetime.now():%Y-%m-%d %H:%M}），计划：{cfg.cron}，同时检查 {cfg.jobs} 个网站。"
                "按 Ctrl-C 或发送 SIGTERM 退出。", err=True)
     try:
         code = serve(cfg)
     except RuntimeError as exc:
         fail(str(exc))
         return
-    click.echo("监测进程已退出。", err=True)
+    echo("监测进程已退出。", err=True)
     sys.exit(code)
 
 

@@ -8,12 +8,13 @@ no notice to re-check, mail not configured).
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from pathlib import Path
 
 import click
+
+from portalwatch.reports.safetext import clean, dumps, echo
 
 from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
 
@@ -28,8 +29,8 @@ def _store(db: Path):
 
 def _write(path: Path, html: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    click.echo(f"已保存：{path}")
+    path.write_text(clean(html), encoding="utf-8")  # a document rendered before safetext existed, too
+    echo(f"已保存：{path}")
 
 
 @click.command("notice")
@@ -53,24 +54,24 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: 
     except NoticeError as exc:
         if store.site(name) is None:
             fail(str(exc))
-        click.echo(f"{exc}，未生成通知。")
+        echo(f"{exc}，未生成通知。")
         sys.exit(EXIT_OK)
     counts = {s: 0 for s in ("veto", "major", "minor")}
     items = store.notice_items(notice["id"])
     for item in items:
         counts[item["severity"]] = counts.get(item["severity"], 0) + 1
     earlier = len(store.notified_fingerprints(name, exclude=notice["id"]) & {i["fingerprint"] for i in items})
-    click.echo(f"整改通知 {notice['number']}（{STATUS_NAMES.get(notice['status'], notice['status'])}）")
-    click.echo(f"  收文单位：{notice['unit']}")
-    click.echo(f"  问题：{len(items)} 个（单项否决 {counts['veto']}，严重 {counts['major']}，一般 {counts['minor']}）"
+    echo(f"整改通知 {notice['number']}（{STATUS_NAMES.get(notice['status'], notice['status'])}）")
+    echo(f"  收文单位：{notice['unit']}")
+    echo(f"  问题：{len(items)} 个（单项否决 {counts['veto']}，严重 {counts['major']}，一般 {counts['minor']}）"
                + (f"，其中前次通知已指出仍未整改 {earlier} 个" if earlier else ""))
-    click.echo(f"  成文日期：{notice['issued']}  整改期限：{notice['deadline']}")
-    click.echo(f"  收件人：{'、'.join(notice['recipients']) or '（未登记邮箱）'}")
+    echo(f"  成文日期：{notice['issued']}  整改期限：{notice['deadline']}")
+    echo(f"  收件人：{'、'.join(notice['recipients']) or '（未登记邮箱）'}")
     if out:
         _write(out, notice["html"])
     if not send:
         if not out:
-            click.echo("用 --out FILE 保存通知，--send 发送邮件。")
+            echo("用 --out FILE 保存通知，--send 发送邮件。")
         sys.exit(EXIT_OK)
     try:
         result = send_notice(store, notice["id"], settings)
@@ -78,12 +79,13 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: 
         fail(str(exc))
         return
     if result.sent:
-        click.echo(f"已发送：{'、'.join(a for a in result.recipients if a not in result.refused)}"
+        echo(f"已发送：{'、'.join(a for a in result.recipients if a not in result.refused)}"
                    f"（尝试 {result.attempts} 次）")
         for addr, reason in result.refused.items():
-            click.echo(f"被拒收：{addr}（{reason}）", err=True)
+            echo(f"被拒收：{addr}（{reason}）", err=True)
         sys.exit(EXIT_OK)
-    fail(f"发送失败（尝试 {result.attempts} 次）：{result.error}；通知未标记为已发送。", EXIT_INTERRUPTED)
+    kept = "此前已送达过，通知仍为已发送，本次失败已记入投递记录" if store.ever_delivered(notice["id"]) else "通知未标记为已发送"
+    fail(f"发送失败（尝试 {result.attempts} 次）：{result.error}；{kept}。", EXIT_INTERRUPTED)
 
 
 @click.command("recheck")
@@ -109,7 +111,7 @@ def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: floa
     if notice is None:
         fail(f"“{name}”还没有整改通知，无可复查（先运行 portalwatch notice {name}）")
     store.close()
-    click.echo(f"正在复查“{name}”（整改通知 {notice['number']}）……", err=True)
+    echo(f"正在复查“{name}”（整改通知 {notice['number']}）……", err=True)
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
     outcome = audit_site(site, cfg)  # the audit subprocess, then the finding history update
@@ -118,7 +120,7 @@ def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: floa
              EXIT_INTERRUPTED)
     store = _store(db)
     _, _, rendered = record_followup(store, notice["id"], outcome.run_id, NoticeConfig.from_env())
-    click.echo(rendered.text)
+    echo(rendered.text)
     if out:
         _write(out, rendered.html)
     sys.exit(EXIT_OK)
@@ -138,12 +140,12 @@ def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
         rows.append({k: n[k] for k in ("id", "number", "site", "unit", "issued", "deadline", "status", "attempts",
                                        "sent_at", "last_error", "recipients", "origin", "run_id")}
                     | {"items": len(store.notice_items(n["id"])), "followups": len(followups),
-                       "last_followup": last})
+                       "last_followup": last, "deliveries": store.deliveries(n["id"])})
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo(dumps(rows, indent=2))
         return
     if not rows:
-        click.echo("还没有整改通知。")
+        echo("还没有整改通知。")
     for r in rows:
         line = (f"{r['number']}  {r['site']}  {r['issued']}  期限 {r['deadline']}  "
                 f"{STATUS_NAMES.get(r['status'], r['status'])}  问题 {r['items']} 个")
@@ -153,7 +155,10 @@ def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
                      f"新发现 {len(r['last_followup']['new'])}")
         if r["status"] == "failed" and r["last_error"]:
             line += f"  （{r['last_error']}）"
-        click.echo(line)
+        echo(line)
+        for d in r["deliveries"]:
+            outcome = "已送达" if d["delivered"] else "失败"
+            echo(f"    投递 {(d['at'] or '')[:19].replace('T', ' ')} {outcome}" + (f"（{d['error']}）" if d["error"] else ""))
 
 
 def register(main: click.Group) -> None:

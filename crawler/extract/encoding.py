@@ -48,14 +48,31 @@ def _errors(body: bytes, encoding: str) -> int:
 def _fits(body: bytes, encoding: str) -> bool:
     # a truncated body may end in half a character; a stray bad byte should not
     # condemn an otherwise consistent page
-    return _errors(body, encoding) <= max(2, len(body) // 20000)
+    if _errors(body, encoding) <= max(2, len(body) // 20000):
+        return True
+    return encoding in ("utf-8", "gb18030") and _mostly(body, encoding)
+
+
+def _mostly(body: bytes, encoding: str) -> bool:
+    """Valid non-ASCII characters outnumber the undecodable bytes tenfold.
+
+    A few bad bytes in a short page (a mangled copy-paste, a cut-off counter) are no
+    reason to read a UTF-8 page as GB18030, which takes almost any bytes and turns every
+    title into mojibake. GBK text read as UTF-8 is the opposite: nearly every character
+    is an error and only an occasional byte pair happens to be valid. UTF-8 is always
+    tried first, so the same rule for GB18030 only keeps a GBK page with bad bytes GBK.
+    """
+    sample = body[:200_000]
+    text = sample.decode(encoding, errors="replace")
+    valid = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    return valid >= 10 and _errors(sample, encoding) * 10 <= valid
 
 
 def _has_multibyte_utf8(body: bytes) -> bool:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
+        return _mostly(body, "utf-8")
     return not body[:200_000].isascii()
 
 
@@ -98,7 +115,7 @@ def _decode(body: bytes, http_charset: str | None) -> tuple[str, str, str]:
     first = declared[0]
     # Valid multi-byte UTF-8 is almost never accidental; a GBK declaration on such bytes is wrong.
     if first != "utf-8" and first not in ("utf-16-le", "utf-16-be") and _has_multibyte_utf8(body):
-        return body.decode("utf-8"), "utf-8", f"声明编码 {first} 与内容不符，按 utf-8 解码"
+        return body.decode("utf-8", errors="replace"), "utf-8", f"声明编码 {first} 与内容不符，按 utf-8 解码"
     for encoding in declared:
         if _fits(body, encoding):
             note = "" if encoding == first else f"声明编码 {first} 与内容不符，按 {encoding} 解码"

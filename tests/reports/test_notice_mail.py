@@ -224,3 +224,54 @@ def test_daemon_sends_after_a_complete_run_and_logs_it(db_path, smtp_server, mon
     log = [(r["outcome"], r["site"]) for r in reversed(store.job_log(kind="notice"))]
     assert log == [("failed", None), ("sent", "某某镇"), ("skipped", "某某镇")]
     store.close()
+
+
+def test_failed_resend_keeps_the_delivery_and_the_sent_status(db_path, smtp_server):
+    store = NoticeStore(db_path)
+    url = "http://zhen.example.gov.cn/"
+    register(store, "某某镇", url, unit="某某镇人民政府", emails=EMAILS)
+    record_run(store, "某某镇", url, [dead_link(url, url + "a.html", "通知公告")])
+    db = ["--db", str(db_path)]
+    first = run_cli("notice", "某某镇", "--send", *db, env=smtp_server.env())
+    assert first.code == 0, first.stderr
+    [notice] = store.notices("某某镇")
+    sent_at = notice["sent_at"]
+    assert notice["status"] == "sent" and sent_at
+
+    smtp_server.handler.always = "550 5.7.1 Message rejected by policy"
+    again = run_cli("notice", "某某镇", "--send", *db, env=smtp_server.env())  # the same notice, re-sent
+    assert again.code == 1
+    assert "550" in again.stderr and "仍为已发送" in again.stderr
+    [notice] = store.notices("某某镇")
+    assert notice["status"] == "sent" and notice["sent_at"] == sent_at and notice["attempts"] == 2
+    deliveries = store.deliveries(notice["id"])
+    assert [d["delivered"] for d in deliveries] == [True, False]
+    assert deliveries[0]["error"] is None and sorted(deliveries[0]["recipients"]) == sorted(EMAILS)
+    assert deliveries[1]["error"].startswith("发信服务器拒绝：550")
+
+    listing = run_cli("notices", "某某镇", *db)
+    assert listing.code == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    assert "已发送" in lines[0]
+    assert "已送达" in lines[1] and "失败" in lines[2] and "550" in lines[2]
+    [row] = run_cli("notices", "某某镇", "--format", "json", *db).doc
+    assert [d["delivered"] for d in row["deliveries"]] == [True, False] and row["status"] == "sent"
+
+
+def test_migration_keeps_deliveries_made_before_the_history_existed(db_path):
+    store = NoticeStore(db_path)
+    url = "http://zhen.example.gov.cn/"
+    register(store, "某某镇", url, emails=EMAILS)
+    record_run(store, "某某镇", url, [dead_link(url, url + "a.html", "通知公告")])
+    notice = issue_notice(store, "某某镇", NoticeConfig(), issued=dt.date(2026, 11, 23))
+    store.mark_notice(notice["id"], "sent")
+    # the database as it was before migration m0004
+    store.db["notice_deliveries"].drop()
+    store.db.execute("delete from _sqlite_migrations where name = 'm0004_notice_deliveries'")
+    store.db.conn.commit()
+    store.close()
+    store = NoticeStore(db_path)
+    [delivery] = store.deliveries(notice["id"])
+    assert delivery["delivered"] and delivery["at"] == store.notice(notice["id"])["sent_at"]
+    store.mark_notice(notice["id"], "failed")
+    assert store.notice(notice["id"])["status"] == "sent"
