@@ -126,6 +126,9 @@ class PortalSpider(scrapy.Spider):
             if home:
                 self.unreachable(f"http_{response.status}", f"HTTP {response.status}", response.status)
             return
+        if home and 300 <= response.status < 400:
+            self.home_redirect_unusable(url, response)
+            return
         if not is_html(response):
             self.record(url, "ok", response.status, "", response, "crawl")
             if home:
@@ -197,6 +200,19 @@ class PortalSpider(scrapy.Spider):
         if request.meta.get("pw_home"):
             self.unreachable(reason, detail, None)
 
+    def home_redirect_unusable(self, url: str, response: Response) -> None:
+        """A homepage answering 3xx that Scrapy did not follow: no Location, or file:/ftp:/data:.
+
+        A browser cannot open such a homepage either, so the site is unreachable, never "fine".
+        """
+        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        if location:
+            reason, detail = "bad_redirect", f"首页跳转到浏览器无法打开的地址：{location[:200]}"
+        else:
+            reason, detail = "no_location", f"首页返回 HTTP {response.status} 跳转，但没有给出跳转地址"
+        self.record(url, "dead", response.status, reason, response, "crawl", detail=detail)
+        self.unreachable(reason, detail, response.status)
+
     def unreachable(self, reason: str, detail: str, status: int | None) -> None:
         snap = self.collector.snapshot
         snap.unreachable = reason
@@ -223,7 +239,9 @@ class PortalSpider(scrapy.Spider):
                 self.pages_scheduled += 1
                 yield self.page_request(url, depth, priority=priority)
                 return
-            self.collector.snapshot.stats["max_pages_reached"] = 1
+            stats = self.collector.snapshot.stats
+            stats["max_pages_reached"] = 1
+            stats["pages_not_followed"] = int(stats.get("pages_not_followed") or 0) + 1
         self.seen.add(key)
         if urlsplit(url).scheme not in ("http", "https"):
             return
