@@ -32,6 +32,10 @@ from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
 
 HTML_TYPES = ("text/html", "application/xhtml")
+# Exceptions that say our code (a middleware, an extension) broke, not the site: such a
+# request proves nothing about the link, so it is counted as a program error, never a dead link.
+PROGRAM_ERRORS = (TypeError, AttributeError, LookupError, NameError, AssertionError, ArithmeticError,
+                  ImportError, NotImplementedError, RecursionError)
 
 
 def is_html(response: Response) -> bool:
@@ -195,10 +199,22 @@ class PortalSpider(scrapy.Spider):
             # robots.txt forbids reading it: check that the link works, do not read the page
             yield self.probe_request(url, Link(url), method="HEAD", pw_no_body=True)
             return
+        if self.program_error(failure):
+            return
         reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
         self.record(url, "dead", None, reason, None, "crawl", detail=detail)
         if request.meta.get("pw_home"):
             self.unreachable(reason, detail, None)
+
+    def program_error(self, failure: Failure) -> bool:
+        """Count a request that failed because our code raised; the run's coverage reports it."""
+        if not isinstance(failure.value, PROGRAM_ERRORS):
+            return False
+        stats = self.collector.snapshot.stats
+        stats["program_errors"] = int(stats.get("program_errors") or 0) + 1
+        stats.setdefault("program_error", f"{failure.request.url}：{type(failure.value).__name__}: "
+                                          f"{failure.value}"[:300])
+        return True
 
     def home_redirect_unusable(self, url: str, response: Response) -> None:
         """A homepage answering 3xx that Scrapy did not follow: no Location, or file:/ftp:/data:.
@@ -283,6 +299,8 @@ class PortalSpider(scrapy.Spider):
     def on_probe_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request
         url = request.meta["pw_url"]
+        if self.program_error(failure):
+            return
         reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
         if request.method == "HEAD" and reason in ("connection_lost", "error"):
             yield self.probe_request(url, Link(url, kind=request.meta.get("pw_kind", "page")), method="GET",

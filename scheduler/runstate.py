@@ -125,10 +125,19 @@ def decide_state(snapshot: Snapshot, end: CrawlEnd) -> tuple[str, str]:
     if snapshot.unreachable:
         return "unreachable", snapshot.unreachable_detail or snapshot.unreachable
     if snapshot.home is None:
-        if end.page_errors:
-            return "failed", f"读取首页时程序出错：{end.error_samples[0] if end.error_samples else ''}"
+        samples = error_samples(snapshot, end)
+        if samples:
+            return "failed", f"读取首页时程序出错：{samples[0]}"
         return "failed", "首页没有被读取"
     return "complete", ""
+
+
+def error_samples(snapshot: Snapshot, end: CrawlEnd | None) -> list[str]:
+    """Examples of our own errors: exceptions in callbacks (``end``) and in middlewares (spider stats)."""
+    samples = list(end.error_samples) if end else []
+    if snapshot.stats.get("program_error"):
+        samples.append(str(snapshot.stats["program_error"]))
+    return samples
 
 
 def coverage(snapshot: Snapshot, end: CrawlEnd | None, state: str, reason: str) -> dict[str, Any]:
@@ -147,8 +156,8 @@ def coverage(snapshot: Snapshot, end: CrawlEnd | None, state: str, reason: str) 
         "pages_read": len(snapshot.pages),
         "pages_failed": sum(failed.values()),
         "pages_failed_by_reason": failed,
-        "page_errors": end.page_errors if end else 0,
-        "page_error_samples": list(end.error_samples[:5]) if end else [],
+        "page_errors": (end.page_errors if end else 0) + int(snapshot.stats.get("program_errors") or 0),
+        "page_error_samples": error_samples(snapshot, end)[:5],
         "skipped": skipped,
         "skipped_total": sum(skipped.values()),
         "max_pages_reached": bool(snapshot.stats.get("max_pages_reached")),

@@ -76,10 +76,26 @@ def _loadable(path: str) -> bool:
     return True
 
 
+COMPONENT_DICTS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES", "ADDONS")
+
+
+def _check_components(key: str, value: Any) -> None:
+    """``{"dotted.Class": order}`` settings: every class must import and every order be a number or null."""
+    if not isinstance(value, dict):
+        return
+    for path, order in value.items():
+        if order is not None and not _is_number(order):
+            raise SettingError(f"设置 {key} 中 {path} 的顺序应为数字或 null：{order!r}")
+        if order is not None and isinstance(path, str) and not _loadable(path):
+            raise SettingError(f"设置 {key} 中的组件无法加载：{path}")
+
+
 def check_settings(values: dict[str, Any]) -> None:
     """Raise SettingError for the first override whose value cannot work."""
     own, theirs = _declared()
     for key, value in values.items():
+        if key in COMPONENT_DICTS:
+            _check_components(key, value)
         if key in SPECIAL:
             test, wanted = SPECIAL[key]
         elif key in own or key in theirs:
