@@ -79,14 +79,19 @@ def test_any_number_of_signals_leaves_an_interrupted_unscored_run(serve, tmp_pat
 
 
 def test_bad_setting_exits_2_before_anything_is_written(tmp_path, serve):
+    from portalwatch.scheduler.cli import main
+
     site = serve(routes={"/": Response("<html><title>首页</title><body>正文</body></html>")})
     db = tmp_path / "b.db"
-    for bad in ("PORTALWATCH_MAX_PAGE_BYTES=abc", "PORTALWATCH_MAX_DEPTH=-3", "PORTALWATCH_PROGRESS=maybe",
-                "PORTALWATCH_HOSTS=[1]", "PORTALWATCH_ANALYSIS_WORKERS=many", "DOWNLOAD_TIMEOUT=soon",
+    result = run_cli("audit", site.url, "--db", str(db), *FAST, "--set", "PORTALWATCH_MAX_PAGE_BYTES=abc")
+    assert result.code == 2 and result.stderr.startswith("错误：") and "PORTALWATCH_MAX_PAGE_BYTES" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for bad in ("PORTALWATCH_MAX_DEPTH=-3", "PORTALWATCH_PROGRESS=maybe", "PORTALWATCH_HOSTS=[1]",
+                "PORTALWATCH_ANALYSIS_WORKERS=many", "PORTALWATCH_RETRY_BACKOFF=slow", "DOWNLOAD_TIMEOUT=soon",
                 'DOWNLOADER_MIDDLEWARES={"no.such.Middleware": 100}', "TWISTED_DNS_RESOLVER=no.such.Resolver",
-                "NO_EQUALS_SIGN"):
-        result = run_cli("audit", site.url, "--db", str(db), *FAST, "--set", bad)
-        assert result.code == 2, (bad, result.stderr)
+                "NO_EQUALS_SIGN"):  # the same check, in process: it runs before the crawl would start
+        result = CliRunner().invoke(main, ["audit", site.url, "--db", str(db), "--set", bad])
+        assert result.exit_code == 2, (bad, result.output, result.exception)
         assert result.stderr.startswith("错误：") and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not db.exists() and site.hits("/") == 0
 
