@@ -58,7 +58,8 @@ def coverage_facts(run: dict[str, Any], summary: dict[str, Any]) -> dict[str, An
     """What part of the site the run saw (scheduler/runstate.py), for older runs rebuilt from their facts."""
     stored = dict(summary.get("coverage") or {})
     skipped = summary.get("skipped") or {}
-    fallback = {"reason": summary.get("reason", ""), "homepage_read": bool(run["pages"]) and not summary.get("unreachable"),
+    home_read = bool(run["pages"]) and not summary.get("unreachable")
+    fallback = {"reason": summary.get("reason", ""), "homepage_read": home_read,
                 "pages_read": run["pages"] or 0, "pages_failed": 0, "pages_failed_by_reason": {}, "page_errors": 0,
                 "page_error_samples": [], "skipped": skipped, "skipped_total": sum(skipped.values()),
                 "max_pages_reached": bool(summary.get("max_pages_reached")), "pages_not_followed": 0,
