@@ -145,26 +145,38 @@ def _key(site: Snapshot, url: str) -> str:
     return page.final_url if page is not None else url
 
 
-def site_columns(site: Snapshot) -> list[SiteColumn]:
+def site_columns(site: Snapshot, aliases: bool = False) -> list[SiteColumn]:
     """Every column reachable from the homepage navigation, one per target page, level 1 first.
 
     Level 2 columns come from the navigation (menu, sidebar) of pages that the homepage
     menu links to: a homepage item 政府信息公开 whose page lists 政策文件 in its sidebar
     makes 政策文件 reachable.
+
+    Two menu items may lead to one page (乡镇概况 and 机构职能 both to ``/gk.html``). Checks that
+    judge a column's page want it once (``aliases=False``: the first name); looking a column
+    up by name wants every name (``aliases=True``), or the second name would be reported missing.
     """
     home = site.home
     if home is None:
         return []
     home_keys = {home.url, home.final_url}
     out: list[SiteColumn] = []
-    seen: set[object] = set()
+    seen: dict[object, int] = {}  # key -> index in out
 
     def add(path: tuple[str, ...], node: NavNode, level: int) -> None:
-        key = _key(site, node.url) if node.url else path
-        if key in seen or key in home_keys:
+        page_key = _key(site, node.url) if node.url else path
+        if page_key in home_keys:
             return
-        seen.add(key)
-        out.append(SiteColumn(node.name, node.url, path, level, bool(node.children), node))
+        key = (page_key, normalise_name(node.name)) if aliases else page_key
+        column = SiteColumn(node.name, node.url, path, level, bool(node.children), node)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
+            out.append(column)
+        elif _heading_of(out[at], column):
+            # 政务公开 › 政策文件, the heading linking to its first column's page: the page is
+            # that column (a policy list, not a "政务公开" list).
+            out[at] = column
 
     top = [pair for root in home.nav for pair in root.walk()]
     for path, node in top:
@@ -179,6 +191,12 @@ def site_columns(site: Snapshot) -> list[SiteColumn]:
             for sub_path, sub in root.walk():
                 add(path + (sub_path if sub_path[0] != path[-1] else sub_path[1:]), sub, 2)
     return out
+
+
+def _heading_of(first: SiteColumn, other: SiteColumn) -> bool:
+    """``first`` is a menu heading and ``other`` one of its own entries (same page)."""
+    return (first.has_children and not other.has_children and first.level == other.level
+            and other.path[:len(first.path)] == first.path and len(other.path) > len(first.path))
 
 
 def nav_size(site: Snapshot) -> int:

@@ -17,55 +17,22 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from portalwatch.crawler.snapshot import Page, Snapshot
+from portalwatch.crawler.snapshot import (
+    DocNumber, Page, Snapshot, parse_doc_numbers, remove_doc_numbers, without_parenthesised_number,
+)
 
-DOCNUM = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*第?\s*(\d{1,5})\s*号")
 INTERPRETATION = re.compile(r"解读|图解|一图(?:读|看)懂|一图了解|一图速览|答记者问")
-_PREFIX_STOP = set("的和与及了据照见是为按经在于将把对由从以即或等并知》")
 _LEAD = re.compile(r"^(?:图解|一图(?:读|看)懂|一图了解|一图速览|政策解读|解读)")
 _TAIL = re.compile(r"(?:的)?(?:政策)?(?:解读|图解)(?:材料|稿)?$")
 _PUBLISH = re.compile(r"(?:印发|转发|发布|公布)(.+?)的?(?:通知|决定|公告|通告|批复)?$")
-_PAREN_NUMBER = re.compile(r"\s*[(（]\s*" + DOCNUM.pattern + r"\s*[)）]")
 _QUOTED = re.compile(r"《([^《》]{2,100})》")
 SUPERIOR_PREFIXES = ("国办", "国发", "国函", "国令", "中办", "中发")
 MIN_KEY = 6
 
 
-@dataclass(frozen=True)
-class DocNumber:
-    org: str  # issuing-body prefix (机关代字), e.g. 示范政发
-    year: int
-    serial: int
-
-    def __str__(self) -> str:
-        return f"{self.org}〔{self.year}〕{self.serial}号"
-
-    def same(self, other: DocNumber) -> bool:
-        return self.year == other.year and self.serial == other.serial and (
-            self.org.endswith(other.org) or other.org.endswith(self.org))
-
-
-def _digits(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" else ch for ch in text or "")
-
-
-def _trim(org: str) -> str:
-    cut = max((i + 1 for i, ch in enumerate(org) if ch in _PREFIX_STOP), default=0)
-    for word in ("印发", "转发", "关于", "根据", "按照", "通知", "文件"):
-        at = org.rfind(word)
-        if at >= 0 and at + len(word) < len(org):
-            cut = max(cut, at + len(word))
-    return org[cut:]
-
-
 def doc_numbers(text: str) -> list[DocNumber]:
-    """Every document number in ``text``, in order."""
-    out = []
-    for m in DOCNUM.finditer(_digits(text)):
-        org = _trim(m.group(1))
-        if org:
-            out.append(DocNumber(org, int(m.group(2)), int(m.group(3))))
-    return out
+    """Every document number in ``text``, in order: the crawler's parser (``Page.doc_number``)."""
+    return parse_doc_numbers(text)
 
 
 def is_interpretation_title(title: str) -> bool:
@@ -88,7 +55,7 @@ def is_own_document(number: DocNumber, site_name: str, title: str = "") -> bool:
 def normalise_title(title: str) -> str:
     """A title without width, spaces, punctuation, document numbers or bracketed notes."""
     text = unicodedata.normalize("NFKC", title or "")  # NFKC folds full-width digits too
-    text = DOCNUM.sub("", text)
+    text = remove_doc_numbers(text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC").lower()
 
 
@@ -107,7 +74,7 @@ def title_keys(title: str) -> set[str]:
 
 def display_title(title: str) -> str:
     """A title for a message: ``某某通知（示范政发〔2026〕7号）`` -> ``某某通知`` (the number is said apart)."""
-    return _PAREN_NUMBER.sub("", title or "").strip() or title
+    return without_parenthesised_number(title) or title
 
 
 def quoted(title: str) -> list[str]:

@@ -45,7 +45,7 @@ class MissingColumn(Check):
             self.note(f"首页未识别到导航菜单（仅 {size} 个栏目链接），无法判断必备栏目是否齐全，请人工核实。")
             return
         profile = profile_of(ctx)
-        columns = site_columns(site)
+        columns = site_columns(site, aliases=True)  # every name a menu gives a page
         for spec in profile.columns:
             if find_column(site, spec, columns) is not None:
                 continue

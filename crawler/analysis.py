@@ -22,7 +22,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from portalwatch.crawler.extract.encoding import decode_html
-from portalwatch.crawler.extract.page import extract_page
+from portalwatch.crawler.extract.page import extract_page_and_text
+from portalwatch.crawler.traps import fingerprints
 
 log = logging.getLogger(__name__)
 TEXT_NEEDED_BELOW = 2000  # visible characters under which soft-404 phrases are looked for in the body
@@ -34,9 +35,12 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
     from portalwatch.crawler.soft404 import visible_text
 
     html, encoding, note = decode_html(body, charset)
-    fields = extract_page(html, url, as_of=as_of, with_nav=with_nav)
+    fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav)
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
-    return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text}
+    fingerprint = fingerprints(fields["title"], [i.title for i in fields["list_items"]], fields["placeholder"],
+                               body, len(fields["links"]))
+    return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
+            "fingerprint": fingerprint}
 
 
 def default_workers() -> int:

@@ -1,16 +1,15 @@
-"""Which URLs belong to the audited site, which are worth crawling, and which are traps.
+"""Which URLs belong to the audited site and which are worth crawling.
 
-The site is the start URL's host and its ``www.`` twin on the same port. A trap is a
-URL space that never ends: an infinite calendar (``?date=`` one day further on every
-page), a path that repeats itself, a URL that keeps growing. Traps are skipped and
-reported, never followed forever.
+The site is the start URL's host and its ``www.`` twin on the same port, and, when the
+start URL lives below the root, only that directory: township and department sites
+often sit under a county portal's path (``/zwgk/xzxx/hqx/``), and the portal's other
+pages are neither theirs to crawl nor theirs to answer for. Pages outside the site are
+link-checked, never crawled. Endless URL spaces are judged in ``traps.py``.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -19,8 +18,7 @@ pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z gz tar bz2 txt csv xml 
 jpg jpeg png gif bmp webp svg ico tif tiff mp3 mp4 avi flv wmv mov mkv wav swf apk exe msi dmg iso
 css js woff woff2 ttf eot
 """.split())
-CALENDAR_KEYS = re.compile(r"^(date|day|year|month|ym|ymd|time|riqi|rq|calendar|d|y|m)$", re.I)
-DATE_VALUE = re.compile(r"^\d{4}([-/.]?\d{1,2}){0,2}$")
+SCOPES = ("host", "path")
 
 
 def host_key(host: str | None) -> str:
@@ -38,14 +36,39 @@ def extension(url: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+def site_directory(path: str) -> str:
+    """The directory a start path stands for: ``/hqx/index.shtml`` and ``/hqx`` mean ``/hqx/``."""
+    if not path or path == "/":
+        return "/"
+    if path.endswith("/"):
+        return path
+    head, _, last = path.rpartition("/")
+    return (head + "/") if "." in last else (path + "/")
+
+
 class SiteScope:
-    def __init__(self, start_url: str) -> None:
+    """The audited site: a host (``host`` scope) or a directory on it (``path`` scope).
+
+    ``mode="auto"`` is ``path`` when the start URL's directory is not ``/``, else ``host``."""
+
+    def __init__(self, start_url: str, mode: str = "auto") -> None:
         parts = urlsplit(start_url)
         self.scheme = parts.scheme
+        self.netloc = parts.netloc
         self.host = host_key(parts.hostname)
         self.port = parts.port
+        directory = site_directory(parts.path)
+        if mode not in ("auto", *SCOPES):
+            raise ValueError(f"unknown scope {mode!r}")
+        self.mode = ("path" if directory != "/" else "host") if mode == "auto" else mode
+        self.prefix = directory if self.mode == "path" else "/"
 
-    def is_internal(self, url: str) -> bool:
+    @property
+    def base_url(self) -> str:
+        """The site's root: where a path that cannot exist is probed for the soft-404 baseline."""
+        return urlunsplit((self.scheme, self.netloc, self.prefix, "", ""))
+
+    def same_host(self, url: str) -> bool:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
@@ -55,6 +78,17 @@ class SiteScope:
             return (parts.port or _default_port(parts.scheme)) == (self.port or _default_port(self.scheme))
         return True
 
+    def in_path(self, url: str) -> bool:
+        """Inside the site's directory (case-insensitive: many of these servers are IIS)."""
+        if self.prefix == "/":
+            return True
+        path = (urlsplit(url).path or "/").lower()
+        prefix = self.prefix.lower()
+        return path.startswith(prefix) or path == prefix[:-1]
+
+    def is_internal(self, url: str) -> bool:
+        return self.same_host(url) and self.in_path(url)
+
     @staticmethod
     def is_binary(url: str) -> bool:
         return extension(url) in BINARY_EXT
@@ -62,35 +96,3 @@ class SiteScope:
 
 def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
-
-
-class TrapGuard:
-    """Counts URL variants and says when a URL looks like part of an endless space."""
-
-    def __init__(self, max_url_length: int = 512, max_query_variants: int = 100,
-                 max_calendar_variants: int = 24, max_depth: int = 40) -> None:
-        self.max_url_length = max_url_length
-        self.max_query_variants = max_query_variants
-        self.max_calendar_variants = max_calendar_variants
-        self.max_depth = max_depth
-        self._variants: dict[str, int] = defaultdict(int)
-
-    def check(self, url: str, depth: int) -> str:
-        """Return a reason to skip ("" to crawl). Counts the URL when it passes."""
-        if len(url) > self.max_url_length:
-            return "url_too_long"
-        if depth > self.max_depth:
-            return "too_deep"
-        parts = urlsplit(url)
-        segments = [s for s in parts.path.split("/") if s]
-        if len(segments) >= 6 and len(set(segments)) <= len(segments) // 2:
-            return "repeating_path"
-        if parts.query:
-            query = parse_qsl(parts.query, keep_blank_values=True)
-            calendar = any(CALENDAR_KEYS.match(k) or DATE_VALUE.match(v) for k, v in query)
-            limit = self.max_calendar_variants if calendar else self.max_query_variants
-            key = parts.path + ("#cal" if calendar else "")
-            if self._variants[key] >= limit:
-                return "calendar_trap" if calendar else "query_trap"
-            self._variants[key] += 1
-        return ""

@@ -37,6 +37,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
+    "portalwatch.crawler.traps.SkipTrappedRequests": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
 }
@@ -53,8 +54,10 @@ PORTALWATCH_RETRY_BACKOFF = 0.5  # first retry waits this long, doubling each ti
 PORTALWATCH_RETRY_BACKOFF_MAX = 10.0
 PORTALWATCH_RETRY_AFTER_MAX = 30.0  # longest Retry-After honoured
 PORTALWATCH_MAX_URL_LENGTH = 512
-PORTALWATCH_MAX_QUERY_VARIANTS = 100  # distinct query strings per path before it is a trap
-PORTALWATCH_MAX_CALENDAR_VARIANTS = 24  # same, when the query looks like a date/calendar
+PORTALWATCH_SCOPE = "auto"  # host: the whole host; path: the start URL's directory; auto: path when not "/"
+PORTALWATCH_TRAP_REPEATS = 8  # calendar pages in a row that show nothing new (dates/digits aside): a trap
+PORTALWATCH_TRAP_REPEATS_PLAIN = 20  # same for other query parameters (printed dates aside); ids with content never
+PORTALWATCH_CALENDAR_WINDOW_DAYS = 730  # beyond this from --as-of, 2 repeated calendar pages end the calendar
 PORTALWATCH_MAX_DEPTH = 40
 PORTALWATCH_PROGRESS = True
 PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY

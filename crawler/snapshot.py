@@ -13,6 +13,10 @@ The shapes, from the bottom up:
 - ``LinkCheck``: the verdict on one link target (ok, dead, unverifiable).
 - ``Skip``: something the crawl deliberately did not do, with the reason.
 - ``Snapshot``: the whole site as seen by one audit.
+
+``DocNumber``, ``parse_doc_numbers`` and the number-stripping helpers (from ``docnumber``)
+are re-exported: the checks
+read document numbers in list titles with the parser that filled ``Page.doc_number``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
+
+from .docnumber import DocNumber, parse_doc_numbers, remove_doc_numbers, without_parenthesised_number
+
+__all__ = [
+    "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "NavNode", "Page", "Skip", "Snapshot", "Verdict",
+    "parse_doc_numbers", "remove_doc_numbers", "without_parenthesised_number",
+]
 
 LinkKind = Literal["page", "image", "attachment", "frame", "other"]
 Verdict = Literal["ok", "dead", "unverifiable"]
@@ -80,10 +91,20 @@ class Page:
     pub_date_text: str = ""
     links: list[Link] = field(default_factory=list)
     nav: list[NavNode] = field(default_factory=list)  # navigation tree found on the page
+    # How far ``nav`` can be trusted: "ok" (a menu was read), "script" (the HTML has no menu
+    # but scripts that may write one: the menu could not be read, so a column absent from
+    # ``nav`` is undecided, not missing), "not_found" (no menu and nothing writing one), ""
+    # (navigation not extracted for this page: deeper pages skip it).
+    nav_status: str = ""
     list_items: list[ListItem] = field(default_factory=list)  # the page's main list, in page order
     other_items: list[ListItem] = field(default_factory=list)  # dated items outside the main list
     placeholder: str = ""  # empty-column placeholder text found in the main content (暂无信息 ...)
     pagination: list[str] = field(default_factory=list)  # other pages of the same list (absolute)
+    # Pages the list says it has (共N页, a script's page count), 0 when it does not say.
+    list_total_pages: int = 0
+    # True when the list has more pages than ``pagination`` reaches (an AJAX pager showing only
+    # 共N页): the column was only partly read, so its emptiness or age is not fully known.
+    list_partial: bool = False
     doc_number: str = ""  # the page's own document number (文号), normalised
     cited_doc_numbers: list[str] = field(default_factory=list)  # other 文号 in the text
     cited_titles: list[str] = field(default_factory=list)  # titles quoted in 《》

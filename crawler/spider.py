@@ -27,7 +27,8 @@ from twisted.python.failure import Failure
 from portalwatch.crawler import linkcheck
 from portalwatch.crawler.analysis import Analyser, default_workers
 from portalwatch.crawler.collector import Collector
-from portalwatch.crawler.scope import SiteScope, TrapGuard, url_key
+from portalwatch.crawler.scope import SiteScope, url_key
+from portalwatch.crawler.traps import DETAIL as TRAP_DETAIL, TrapGuard, trap_reason
 from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
 
@@ -81,10 +82,11 @@ class PortalSpider(scrapy.Spider):
         s = crawler.settings
         spider.max_pages = s.getint("PORTALWATCH_MAX_PAGES")
         spider.probe_bytes = s.getint("PORTALWATCH_PROBE_BYTES")
-        spider.traps = TrapGuard(s.getint("PORTALWATCH_MAX_URL_LENGTH"),
-                                 s.getint("PORTALWATCH_MAX_QUERY_VARIANTS"),
-                                 s.getint("PORTALWATCH_MAX_CALENDAR_VARIANTS"),
-                                 s.getint("PORTALWATCH_MAX_DEPTH"))
+        spider.scope = SiteScope(spider.start_url, s.get("PORTALWATCH_SCOPE") or "auto")
+        spider.collector.snapshot.stats.update(scope=spider.scope.mode, scope_prefix=spider.scope.prefix)
+        spider.traps = TrapGuard(s.getint("PORTALWATCH_MAX_URL_LENGTH"), s.getint("PORTALWATCH_MAX_DEPTH"),
+                                 s.getint("PORTALWATCH_TRAP_REPEATS"), s.getint("PORTALWATCH_TRAP_REPEATS_PLAIN"),
+                                 spider.as_of, s.getint("PORTALWATCH_CALENDAR_WINDOW_DAYS"))
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         workers = s.get("PORTALWATCH_ANALYSIS_WORKERS")
         spider.analyser = Analyser(default_workers() if workers in (None, "", "auto") else int(workers))
@@ -93,7 +95,8 @@ class PortalSpider(scrapy.Spider):
     # -- start: learn the site's "not found" answer, then the homepage ----------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        probe = urljoin(self.start_url, f"/portalwatch-{secrets.token_hex(6)}-missing.html")
+        # inside the site's own directory: a sub-path site may answer "not found" unlike its portal
+        probe = urljoin(self.scope.base_url, f"portalwatch-{secrets.token_hex(6)}-missing.html")
         yield scrapy.Request(probe, callback=self.on_baseline, errback=self.on_baseline_error,
                              dont_filter=True, priority=100,
                              meta={"dont_obey_robotstxt": True, "dont_retry": True,
@@ -140,13 +143,18 @@ class PortalSpider(scrapy.Spider):
             return
         if home:
             if not self.scope.is_internal(response.url):
-                self.scope = SiteScope(response.url)  # the portal moved to another host
+                self.scope = SiteScope(response.url, self.scope.mode)  # the portal moved elsewhere
             self.detector.home_url = response.url
             self.collector.snapshot.home_url = response.url
         elif not self.scope.is_internal(response.url):
             # an internal link that redirects to another site: it works, but it is not ours to crawl
             self.record(url, "ok", response.status, "", response, "crawl")
             return
+        final_key = url_key(response.url)
+        if final_key != url_key(url) and final_key not in self.seen:
+            # /hqx/ -> /hqx/index.html: a link to the final address is this page, not another one
+            self.seen.add(final_key)
+            self.record(response.url, "ok", response.status, "", response, "crawl")
         page = await self.build_page(response, url, home)
         self.collector.add_page(page)
         if page.soft404 and not home:
@@ -176,6 +184,8 @@ class PortalSpider(scrapy.Spider):
             self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
                                               long_page=result["long"])
+        if not page.soft404:
+            self.traps.observe(url, *result["fingerprint"])
         return page
 
     def share(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -191,6 +201,11 @@ class PortalSpider(scrapy.Spider):
     def on_page_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request
         url = request.meta["pw_url"]
+        trap = trap_reason(failure.value)
+        if trap:  # queued before its space was judged endless: not fetched, not charged to --max-pages
+            self.pages_scheduled -= 1
+            yield from self.skip_trap(url, trap)
+            return
         if isinstance(failure.value, IgnoreRequest) and "robots" in str(failure.value).lower():
             self.collector.add_skip(url, "robots", "robots.txt 不允许抓取，仅检查链接")
             if request.meta.get("pw_home"):
@@ -244,11 +259,17 @@ class PortalSpider(scrapy.Spider):
             return
         internal = self.scope.is_internal(url)
         crawlable = internal and link.kind in ("page", "frame") and not self.scope.is_binary(url)
+        if not internal and link.kind == "page" and self.scope.same_host(url):
+            stats = self.collector.snapshot.stats  # said in the summary: a whole-host site needs --scope host
+            stats["outside_scope"] = int(stats.get("outside_scope", 0)) + 1
         if crawlable:
             trap = self.traps.check(url, depth)
             if trap:
                 self.seen.add(key)
-                self.collector.add_skip(url, trap, "疑似无限链接空间，未跟踪")
+                if trap in TRAP_DETAIL:
+                    yield from self.skip_trap(url, trap)
+                else:
+                    self.collector.add_skip(url, trap, "疑似无限链接空间，未跟踪")
                 return
             if self.pages_scheduled < self.max_pages:
                 self.seen.add(key)
@@ -262,6 +283,11 @@ class PortalSpider(scrapy.Spider):
         if urlsplit(url).scheme not in ("http", "https"):
             return
         yield self.probe_request(url, link, method="HEAD")
+
+    def skip_trap(self, url: str, reason: str) -> Iterator[scrapy.Request]:
+        """Report a URL of an endless space; its link is still checked (one request, never crawled)."""
+        self.collector.add_skip(url, reason, TRAP_DETAIL[reason])
+        yield self.probe_request(url, Link(url), method="HEAD", pw_no_body=True)
 
     def probe_request(self, url: str, link: Link, method: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, method=method, callback=self.on_probe, errback=self.on_probe_error,

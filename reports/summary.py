@@ -24,8 +24,8 @@ CHECK_ORDER = list(CHECK_NAMES)
 SEVERITY_NAMES = {"veto": "单项否决", "major": "严重", "minor": "一般"}
 SKIP_NAMES = {
     "too_large": "页面过大，只读取了开头", "robots": "robots.txt 不允许抓取", "url_too_long": "网址过长",
-    "too_deep": "链接层级过深", "repeating_path": "路径重复（疑似无限链接）", "calendar_trap": "疑似无限日历",
-    "query_trap": "参数组合过多（疑似无限链接）",
+    "too_deep": "链接层级过深", "repeating_path": "路径重复（疑似无限链接）", "calendar_trap": "无限日历（连续页面仅日期不同）",
+    "query_trap": "参数变化不改变内容（疑似无限链接）",
 }
 
 
@@ -46,6 +46,8 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         "notes": summary.get("notes", []), "links_checked": run["links_checked"],
         "links_unverifiable": summary.get("links_unverifiable", 0), "skipped": summary.get("skipped", {}),
         "render": render_facts(summary),
+        "scope": {"mode": summary.get("scope", "host"), "path": summary.get("scope_prefix", "/"),
+                  "outside_pages": summary.get("outside_scope", 0)},
         "coverage": coverage_facts(run, summary),
     }
 
@@ -87,7 +89,7 @@ def coverage_lines(cov: dict[str, Any]) -> list[tuple[str, str]]:
         extra = f"，另有至少 {cov['pages_not_followed']} 个页面未抓取" if cov.get("pages_not_followed") else ""
         parts.append(f"已达到页面数上限（--max-pages）{extra}")
     partial = state != "complete" or cov.get("max_pages_reached") or cov.get("page_errors")
-    lines.append(("检查范围：" + "；".join(parts) + "。", "yellow" if partial else ""))
+    lines.append(("抓取情况：" + "；".join(parts) + "。", "yellow" if partial else ""))
     return lines
 
 
@@ -148,6 +150,12 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         console.print(Text(f"预警：{line}", style="yellow"))
     for line, style in coverage_lines(cov) if cov else []:
         console.print(Text(line, style=style))
+    scope = doc.get("scope") or {}
+    if scope.get("mode") == "path":
+        console.print(f"检查范围：仅 {scope.get('path')} 目录下的页面（目录外的链接只检查是否可访问）")
+        if scope.get("outside_pages"):
+            console.print(f"目录外的同主机页面链接 {scope['outside_pages']} 个未抓取；如整个主机都属于本网站，"
+                          f"请使用 --scope host。")
     for line, style in render_lines(doc.get("render") or {}):
         console.print(Text(line, style=style))
     if not finished:

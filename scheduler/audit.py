@@ -43,6 +43,7 @@ class AuditOptions:
     delay: float = 0.25
     timeout: float = 15.0
     ignore_robots: bool = False
+    scope: str = "auto"  # host, path, or auto (path when the start URL is below the root)
     progress: bool = True
     site_name: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # raw Scrapy / PORTALWATCH_* overrides
@@ -106,6 +107,7 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": opts.timeout,
         "ROBOTSTXT_OBEY": not opts.ignore_robots,
         "PORTALWATCH_MAX_PAGES": opts.max_pages,
+        "PORTALWATCH_SCOPE": opts.scope,
         "PORTALWATCH_PROGRESS": opts.progress,
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
         "LOGSTATS_INTERVAL": 0,
@@ -141,6 +143,9 @@ def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = 
 def run_audit(opts: AuditOptions) -> AuditResult:
     """Audit one site; the run is stored as complete only when it really was (scheduler/runstate.py)."""
     opts.url = normalise_url(opts.url)
+    scope = opts.settings.get("PORTALWATCH_SCOPE", opts.scope)
+    if scope not in ("auto", "host", "path"):
+        raise AuditError(f"网站范围应为 host、path 或 auto：{scope}")
     profile = load_profile(opts.profile)
     restore = raise_on_signals()
     try:
@@ -263,6 +268,8 @@ def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEn
         "links_unverifiable": sum(1 for c in checks if c.verdict == "unverifiable"),
         "skipped": skips,
         "max_pages_reached": bool(snapshot.stats.get("max_pages_reached")),
+        "scope": snapshot.stats.get("scope", "host"), "scope_prefix": snapshot.stats.get("scope_prefix", "/"),
+        "outside_scope": snapshot.stats.get("outside_scope", 0),
         "encoding_notes": sum(1 for p in snapshot.pages.values() if p.encoding_note),
         "render_mode": snapshot.render_mode,
         "render_available": snapshot.render_available,

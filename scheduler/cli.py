@@ -74,7 +74,30 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """Usage errors in one line (``错误：…``, exit 2), as the contract asks, not Click's usage block."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare group: its help, as before
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f"（用法见 {exc.ctx.command_path} --help）" if exc.ctx is not None else ""
+            click.echo(f"错误：{exc.format_message()}{hint}", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            click.echo(f"错误：{exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="portalwatch")
 @click.option("-v", "--verbose", count=True, help="输出更多日志（-vv 为调试日志）")
 def main(verbose: int) -> None:
@@ -103,12 +126,14 @@ def main(verbose: int) -> None:
 @click.option("--timeout", type=click.FloatRange(0.1), default=15.0, show_default=True,
               help="单个请求的超时（秒），国家规定为 15 秒")
 @click.option("--ignore-robots", is_flag=True, help="不遵守 robots.txt（检查公开网站时可用）")
+@click.option("--scope", type=click.Choice(["auto", "host", "path"]), default="auto", show_default=True,
+              help="网站范围：host 整个主机；path 仅起始网址所在目录；auto 起始网址不在根目录时按 path")
 @click.option("--no-progress", is_flag=True, help="不显示进度")
 @click.option("--set", "raw_settings", multiple=True, metavar="KEY=VALUE",
               help="高级：覆盖爬虫设置（Scrapy 或 PORTALWATCH_* 设置），可重复")
 @click.option("--site-name", default=None, hidden=True, help="已登记网站的名称（由监测程序传入）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
-          concurrency: int, delay: float, timeout: float, ignore_robots: bool, no_progress: bool,
+          concurrency: int, delay: float, timeout: float, ignore_robots: bool, scope: str, no_progress: bool,
           raw_settings: tuple[str, ...], site_name: str | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
@@ -117,7 +142,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
 
     opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
-                        ignore_robots=ignore_robots, progress=not no_progress,
+                        ignore_robots=ignore_robots, scope=scope, progress=not no_progress,
                         settings=parse_settings(raw_settings), site_name=site_name)
     try:
         result = run_audit(opts)

@@ -73,7 +73,7 @@ def audit_command(site: dict[str, Any], cfg: RunConfig) -> list[str]:
     if cfg.as_of:
         cmd += ["--as-of", cfg.as_of.isoformat()]
     for key, option in (("max_pages", "--max-pages"), ("render", "--render"),
-                        ("concurrency", "--concurrency"), ("delay", "--delay")):
+                        ("concurrency", "--concurrency"), ("delay", "--delay"), ("scope", "--scope")):
         if settings.get(key) is not None:
             cmd += [option, str(settings[key])]
     return cmd + list(cfg.audit_args)

@@ -100,10 +100,12 @@ def sites() -> None:
 @click.option("--delay", type=float, default=None, help="两次请求的最短间隔（秒）")
 @click.option("--schedule", default=None, help="该网站的检查计划（cron：分 时 日 月 周），默认全局计划")
 @click.option("--time-limit", type=int, default=None, help="该网站单次检查的最长时间（秒）")
+@click.option("--scope", type=click.Choice(["host", "path"]), default=None,
+              help="网站范围：host 整个主机，path 仅网址所在目录 [默认：网址不在根目录时为 path]")
 @db_option
 def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: bool | None, **opts: object) -> None:
     """登记一个网站；名称已存在时更新其信息（只改动给出的项）。"""
-    from portalwatch.scheduler.registry import SETTING_FIELDS, SiteError, validate_site
+    from portalwatch.scheduler.registry import SETTING_FIELDS, SiteError, refuse_duplicate, validate_site
 
     store = _store(db)
     old = store.site(name) or {}
@@ -115,6 +117,7 @@ def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: b
            "enabled": old.get("enabled", True) if enabled is None else enabled}
     try:
         site = validate_site(raw)
+        refuse_duplicate(site, store.sites())
     except SiteError as exc:
         fail(str(exc))
         return
@@ -138,7 +141,9 @@ def sites_import(file: Path, db: Path) -> None:
     except SiteError as exc:
         fail(str(exc))
         return
-    counts = _store(db).save_sites(report.rows)
+    store = _store(db)
+    report.refuse_registered(store.sites())
+    counts = store.save_sites(report.rows)
     for line, reason in report.errors:
         click.echo(f"第 {line} 行：{reason}", err=True)
     click.echo(f"导入完成：新增 {counts['added']} 个，更新 {counts['updated']} 个，未变化 {counts['unchanged']} 个，"

@@ -3,7 +3,9 @@
 A registry file of hundreds of sites always has a few bad rows. Each row is validated on
 its own and reported with its line number, and the good rows still import: an office
 fixes the bad lines and imports the file again, which updates and never duplicates
-(the site name is the key).
+(the site name is the key). One site is registered once: a second name for the same
+address is refused, naming the site that already has it, since runs of both would make
+its findings jump between the two.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
+from urllib.parse import urlsplit
 
 import yaml
 
+from portalwatch.crawler.scope import SCOPES, host_key, site_directory
 from portalwatch.scheduler.audit import AuditError, load_profile, normalise_url
 
 MAX_EMAILS = 3
@@ -28,9 +32,9 @@ ALIASES = {
     "类型": "profile", "单位": "unit", "主办单位": "unit", "地区": "region", "区域": "region",
     "负责人": "contact", "联系人": "contact", "邮箱": "emails", "电子邮箱": "emails", "email": "emails",
     "启用": "enabled", "最多页面": "max_pages", "渲染": "render", "并发": "concurrency",
-    "间隔": "delay", "计划": "schedule", "时限": "time_limit",
+    "间隔": "delay", "计划": "schedule", "时限": "time_limit", "范围": "scope",
 }
-SETTING_FIELDS = ("max_pages", "render", "concurrency", "delay", "schedule", "time_limit")
+SETTING_FIELDS = ("max_pages", "render", "concurrency", "delay", "schedule", "time_limit", "scope")
 TRUE = {"1", "true", "yes", "y", "on", "是", "启用"}
 FALSE = {"0", "false", "no", "n", "off", "否", "停用", "禁用"}
 
@@ -43,6 +47,37 @@ class SiteError(ValueError):
 class ImportReport:
     rows: list[dict[str, Any]] = field(default_factory=list)  # validated sites, in file order
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, Chinese reason)
+    lines: list[int] = field(default_factory=list)  # the line of each row in ``rows``
+
+    def refuse_registered(self, existing: Iterable[dict[str, Any]]) -> None:
+        """Move rows whose address another registered site already has into ``errors``."""
+        kept: list[tuple[int, dict[str, Any]]] = []
+        existing = list(existing)
+        for line, row in zip(self.lines, self.rows):
+            try:
+                refuse_duplicate(row, existing)
+                kept.append((line, row))
+            except SiteError as exc:
+                self.errors.append((line, str(exc)))
+        self.errors.sort()
+        self.lines, self.rows = [k[0] for k in kept], [k[1] for k in kept]
+
+
+def site_key(url: str) -> str:
+    """What makes two registered addresses the same site: host (no ``www.``, no default port),
+    and the site's directory, case-folded; http and https are one site."""
+    parts = urlsplit(url)
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    return f"{host_key(parts.hostname)}:{port or ''}{site_directory(parts.path).lower()}"
+
+
+def refuse_duplicate(site: dict[str, Any], registered: Iterable[dict[str, Any]]) -> None:
+    """SiteError when a site of another name is registered at the same address."""
+    key = site_key(site["url"])
+    for other in registered:
+        if other["name"] != site["name"] and site_key(other["url"]) == key:
+            raise SiteError(f"网址 {site['url']} 已登记为网站“{other['name']}”，同一网站不能以两个名称登记"
+                            f"（如需改名，请先删除“{other['name']}”）")
 
 
 def split_emails(value: Any) -> list[str]:
@@ -81,10 +116,10 @@ def parse_settings(raw: dict[str, Any]) -> dict[str, Any]:
                 out[key] = float(value)
                 if out[key] < 0:
                     raise ValueError
-            elif key == "render":
-                if str(value) not in RENDER_MODES:
+            elif key in ("render", "scope"):
+                if str(value).strip() not in (RENDER_MODES if key == "render" else SCOPES):
                     raise ValueError
-                out[key] = str(value)
+                out[key] = str(value).strip()
             else:
                 from portalwatch.scheduler.daemon import parse_cron
 
@@ -149,6 +184,7 @@ def read_registry(path: Path) -> ImportReport:
         rows = _csv_rows(data)
     report = ImportReport()
     names: dict[str, int] = {}
+    addresses: dict[str, int] = {}
     for line, raw in rows:
         try:
             if isinstance(raw, str):
@@ -156,11 +192,15 @@ def read_registry(path: Path) -> ImportReport:
             site = validate_site(raw)
             if site["name"] in names:
                 raise SiteError(f"网站名称“{site['name']}”与第 {names[site['name']]} 行重复")
+            if site_key(site["url"]) in addresses:
+                raise SiteError(f"网址 {site['url']} 与第 {addresses[site_key(site['url'])]} 行是同一网站")
         except SiteError as exc:
             report.errors.append((line, str(exc)))
             continue
         names[site["name"]] = line
+        addresses[site_key(site["url"])] = line
         report.rows.append(site)
+        report.lines.append(line)
     return report
 
 

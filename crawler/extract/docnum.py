@@ -1,8 +1,7 @@
-"""Document numbers (文号) such as ``岚政综〔2023〕26号`` or ``国办秘函〔2019〕19号``.
+"""The page's own document number (文号) and the numbers it cites.
 
-A policy document and its interpretation are matched by document number, so numbers are
-normalised to one spelling: brackets ``[] ［］ 【】 （） ()`` become ``〔〕``, spaces and a
-``第`` before the serial go, full-width digits become ASCII.
+Numbers are parsed and spelled by :mod:`portalwatch.crawler.docnumber` (shared with the
+checks): ``岚政综〔2023〕26号``, ``国办秘函〔2019〕19号``, decrees ``省政府令第232号``.
 
 A page cites other documents, so the page's *own* number is looked for in order of
 reliability: a labelled metadata field (``发文字号：``, ``文号：``; ``文号：无`` means the
@@ -12,72 +11,31 @@ page has none), then the title area, then the top of the body.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml import etree
 
+from ..docnumber import halfwidth_digits, iter_doc_numbers, parse_doc_numbers
 from ._text import NON_CONTENT_TAGS, element_text, fold, squeeze
 from .layout import Layout, TextHit, find_layout
 
-_OPEN = "〔[［【（("
-_CLOSE = "〕]］】）)"
-_DOCNUM = re.compile(
-    r"(?P<org>[\u4e00-\u9fff]{1,12})\s*[" + re.escape(_OPEN) + r"]\s*(?P<year>(?:19|20)\d{2})\s*["
-    + re.escape(_CLOSE) + r"]\s*第?\s*(?P<num>\d{1,5})\s*号"
-)
-# Characters and words that end a sentence fragment rather than belong to an issuing-body
-# prefix: ``根据国办发〔2016〕80号`` has the prefix ``国办发``.
-_PREFIX_STOP = set("的和与及了据照见是为按经在于将把对由从以即或等并")
-_LEAD_WORDS = (
-    "印发", "转发", "根据", "依据", "按照", "执行", "贯彻", "落实", "参照", "废止", "修改", "文件", "通知",
-    "精神", "决定", "研究", "通过", "发布", "公布", "批复", "请示", "报告", "关于", "引用", "援引", "依照", "遵照",
-    "详见", "下发", "制定", "出台", "实施", "再次", "同时", "另外", "其中", "规定",
-)
 _LABEL = re.compile(r"^(?:发文字号|发文文号|文件字号|文件编号|发文号|文号|字号)[:：]?")
 _NONE_VALUES = {"无", "暂无", "-", "—", "/", "／", "空", "null", "none"}
 _NONE_PREFIX = re.compile(r"^(?:无|暂无)(?=索引|主题|成文|发布|公开|有效|名称|分类|$)")
 _INTERPRETATION = re.compile(r"解读|图解|一图读懂|读懂")
 
 
-def _halfwidth_digits(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" else ch for ch in text)
-
-
-def _trim_prefix(org: str) -> str:
-    """Cut sentence words off an issuing-body prefix: ``决定废止岚政综`` -> ``岚政综``."""
-    cut = 0
-    for i, ch in enumerate(org):
-        if ch in _PREFIX_STOP:
-            cut = i + 1
-    for word in _LEAD_WORDS:
-        at = org.rfind(word)
-        if at >= 0 and at + len(word) < len(org):
-            cut = max(cut, at + len(word))
-    return org[cut:][-8:]
-
-
 def normalise_doc_number(s: str) -> str:
     """One spelling for a document number: ``岚政综[2023]第26号`` -> ``岚政综〔2023〕26号``."""
-    s = squeeze(_halfwidth_digits(s or ""))
-    m = _DOCNUM.search(s)
-    if not m:
-        return s
-    return f"{_trim_prefix(m['org'])}〔{m['year']}〕{int(m['num'])}号"
-
-
-def _iter_numbers(text: str):
-    text = _halfwidth_digits(text or "")
-    for m in _DOCNUM.finditer(text):
-        org = _trim_prefix(m["org"])
-        if org:
-            yield m, f"{org}〔{m['year']}〕{int(m['num'])}号"
+    s = squeeze(s or "")
+    numbers = parse_doc_numbers(s)
+    return str(numbers[0]) if numbers else halfwidth_digits(s)
 
 
 def find_doc_numbers(text: str) -> list[str]:
     """Every document number in ``text``, normalised, unique, in order."""
     seen: dict[str, None] = {}
-    for _, number in _iter_numbers(text):
-        seen.setdefault(number, None)
+    for number in parse_doc_numbers(text):
+        seen.setdefault(str(number), None)
     return list(seen)
 
 
@@ -155,11 +113,11 @@ def own_doc_number(
         if numbers:
             return numbers[0]
     head = fold(body_text)[:300]
-    for m, number in _iter_numbers(head):
-        before = head[max(0, m.start() - 2): m.start()]
+    for start, number in iter_doc_numbers(head):
+        before = head[max(0, start - 2): start]
         if "》" in before:
             continue  # 《某某通知》（某政〔2019〕5号） cites another document
-        return number
+        return str(number)
     return ""
 
 

@@ -128,6 +128,14 @@ def _climb_to_links(el: etree._Element | None, max_text: int = 400) -> etree._El
         if el is None or el.tag in ("body", "html"):
             return None
         if el.find(".//a") is not None:
+            if el.tag in ("td", "th"):  # 当前位置：首页 in one cell, the other crumbs in the next cells
+                row = el.getparent()
+                if row is not None and row.tag == "tr" and len(text_of(row)) <= max_text:
+                    el = row
+                    table = row.getparent()
+                    table = table.getparent() if table is not None and table.tag == "tbody" else table
+                    if table is not None and table.tag == "table" and len(table.findall(".//tr")) <= 2:
+                        el = table  # a one-row table: the whole table is the trail
             return el if len(text_of(el)) <= max_text else None
         el = el.getparent()
     return None

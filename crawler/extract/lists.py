@@ -4,7 +4,8 @@ Staleness is measured on the dates printed next to list entries, so an item is a
 repeated element (``li``, ``tr``, ``dd``, ``div``...) holding one principal link and a
 text segment that is nothing but a date (``2024-05-12``, ``[05-12]``, ``发布时间：...``).
 The date must stand alone so that a title mentioning a date is never taken for the item
-date. Undated entries still count as a list when at least three sibling rows each hold
+date; a year printed apart (``<em>2015</em>06-16``, or hidden in a comment, restored by
+``page.restore_comment_years``) is joined to the month-day after it instead of guessed. Undated entries still count as a list when at least three sibling rows each hold
 one long link. Header, footer, navigation and breadcrumb blocks are ignored.
 
 The main list is the largest coherent list (items sharing a parent); every other dated
@@ -28,6 +29,9 @@ from .navblocks import find_nav_blocks
 _STOP = frozenset({"body", "html", "ul", "ol", "table", "tbody", "thead", "dl", "form", "select"})
 _ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "div", "p", "section", "article", "h3", "h4", "h5", "span", "td"})
 _DIGIT = re.compile(r"\d")
+# ``<span class="year">2015</span><span>06-16</span>``: a year printed apart from its month-day
+_YEAR_ONLY = re.compile(r"^((?:19|20)\d{2})\s*[-/.年]?$")
+_MONTH_DAY = re.compile(r"^[\[［【(（]?\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[\]］】)）]?$")
 LONG_TITLE = 6  # characters: shorter anchors are category tags, "more" links, icons
 MIN_UNDATED_ROWS = 3
 LONG_UNDATED_TITLE = 8  # an undated row must look like an article title, not a name
@@ -80,6 +84,7 @@ class _Scanner:
         long_url = None
         principal, rank = None, (False, -1)
         found, size, too_big = None, 0, False
+        year = None  # a bare year segment waiting for the month-day that follows it
         for node in el.iter():
             tag = node.tag
             if not isinstance(tag, str):
@@ -104,7 +109,12 @@ class _Scanner:
                     stripped = text.strip()
                     size += len(stripped)
                     if found is None and len(stripped) <= 40 and _DIGIT.search(stripped):
-                        found = date_only(stripped, self.ref)
+                        md = _MONTH_DAY.match(stripped) if year else None
+                        found = date_only(f"{year}-{md[1]}-{md[2]}", self.ref) if md else date_only(stripped, self.ref)
+                        y = None if found else _YEAR_ONLY.match(stripped)
+                        year = y[1] if y else None
+                    elif stripped:
+                        year = None
             if size > MAX_ROW_TEXT:
                 too_big = True
                 break

@@ -3,10 +3,14 @@
 ``missing_column`` asks whether a required column is reachable from the homepage, and
 required columns often sit one level down (政务公开 > 政府信息公开 > 政策解读), so the tree
 keeps the nesting the markup gives: ``ul > li > a + ul``, ``dl > dt + dd``, a top menu
-whose drop-down panels sit in a separate ``.submenu`` block (one panel per item), and
-``ul > li.first`` group headers. Several blocks (top menu, drawer, side menu, footer site
-map) are merged into one list of roots by name. Utility links (首页, 无障碍, 登录, EN...)
-are dropped from the tree; in-page and external link farms (友情链接) are ignored.
+whose drop-down panels sit in a separate ``.submenu`` block (one panel per item), a panel
+placed anywhere and named by its item (``<a nav-panel-id="np-3">`` … ``<div id="np-3">``),
+and ``ul > li.first`` group headers. A panel gives only its sub-columns: its headlines,
+leaders' names and pictures are left out (navpanel). Several blocks (top menu, drawer,
+mobile copy, side menu, footer site map) are merged into one list of roots by name.
+Utility links (首页, 无障碍, 登录, EN...) are dropped from the tree; in-page and external
+link farms (友情链接) are ignored. :func:`nav_status` says whether a missing menu was
+probably written by script (the checks then cannot judge columns from it).
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import re
 from lxml import etree
 
 from ..snapshot import NavNode
-from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url
+from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, text_of
 from .layout import Layout, find_layout
-from .navblocks import NavBlock, find_nav_blocks
+from .navblocks import DATEISH as _DATEISH, NavBlock, find_nav_blocks
+from .navpanel import column_entries
 
 MAX_NODES = 3000
 _DROP = {
@@ -29,6 +34,13 @@ _DROP = {
 }
 _DROP_PART = re.compile(r"无障碍|切換|切换|english|^你好", re.I)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A menu the HTML lacks is written by script when a body script (or a nav/header script
+# anywhere) exists or an inline script writes markup.
+_MENU_SCRIPT = re.compile(r"(?:^|[/_.-])(?:nav|menu|daohang|dh|header|head|top|lanmu|column)[\w.-]*\.js", re.I)
+_WRITES_DOM = re.compile(
+    r"document\.write|\.innerHTML\s*\+?=|insertAdjacentHTML|appendChild|\.append\s*\(|\.html\s*\(|"
+    r"createElement\s*\(|new\s+Vue\b|createApp\s*\(|ReactDOM|angular\.module"
+)
 class _Builder:
     """Turns navigation markup into NavNodes; remembers which nodes are utility links."""
 
@@ -37,11 +49,16 @@ class _Builder:
         self.dropped: set[int] = set()
         self.count = 0
         self.keep: list[NavNode] = []  # keeps every node alive so that ids in ``dropped`` stay unique
+        self.panels: dict = {}  # menu item (li) -> its drop-down panel placed elsewhere
+        self.claimed: set = set()  # those panels: walked only through their item
+        self.in_panel = False  # inside a drop-down panel a picture link is not a column
 
     def node(self, a: etree._Element) -> NavNode | None:
         name = anchor_name(a)
         if not name or len(name) > 40 or self.count >= MAX_NODES:
             return None
+        if self.in_panel and len(a) and not fold(text_of(a)):
+            return None  # named only by an image's alt: a picture
         href = clean_href(a.get("href"))
         url = None if href.endswith("#") else resolve_url(self.base_url, href)
         node = NavNode(name=name, url=url)
@@ -58,7 +75,7 @@ class _Builder:
         heading: NavNode | None = None  # ``h3 > a`` followed by its ``ul`` (accordion menus)
         for child in el:
             tag = child.tag
-            if child is skip or not isinstance(tag, str) or tag in NON_CONTENT_TAGS:
+            if child is skip or not isinstance(tag, str) or tag in NON_CONTENT_TAGS or child in self.claimed:
                 continue
             if tag in ("ul", "ol") and heading is not None:
                 heading.children.extend(self.items(child, depth + 1))
@@ -72,6 +89,8 @@ class _Builder:
             heading = None
             if tag == "a":
                 node = self.node(child) if child.get("href") is not None else None
+                if node is not None and child in self.panels:  # ``div.nav > a[data-target]``, no ``li``
+                    node.children.extend(self.panel_items(self.panels[child], depth))
                 out.extend([node] if node else [])
             elif tag == "li":
                 out.extend(self.item(child, depth + 1))
@@ -99,6 +118,9 @@ class _Builder:
                 head_a = a
             break
         kids = self.items(li, depth, skip=head_a)
+        panel = self.panels.get(li)
+        if panel is not None:
+            kids.extend(self.panel_items(panel, depth))
         head = self.node(head_a) if head_a is not None else None
         if head is None and head_a is None:
             label = fold(li.text) or next((fold(c.text) for c in li if isinstance(c.tag, str) and c.tag not in ("ul", "ol", "dl", "div")), "")
@@ -109,6 +131,28 @@ class _Builder:
             return kids
         head.children.extend(k for k in kids if not (k.url == head.url and not k.children))
         return [head]
+
+    def dated_urls(self, panel: etree._Element) -> set[str]:
+        """URLs of the panel's links that sit in a row with a date: news rows, not columns."""
+        out: set[str] = set()
+        for a in panel.iter("a"):
+            row = a.getparent()
+            text = text_of(row) if row is not None else ""
+            if len(text) <= 200 and _DATEISH.search(text.replace(text_of(a), "")):
+                url = resolve_url(self.base_url, a.get("href"))
+                if url:
+                    out.add(url)
+        return out
+
+    def panel_items(self, panel: etree._Element, depth: int = 0) -> list[NavNode]:
+        """A drop-down panel's sub-columns: its headlines, names and pictures left out."""
+        self.claimed.discard(panel)
+        outer, self.in_panel = self.in_panel, True
+        try:
+            return column_entries(self.items(panel, depth + 1), self.dated_urls(panel))
+        finally:
+            self.claimed.add(panel)
+            self.in_panel = outer
 
     def definition_list(self, dl: etree._Element, depth: int) -> list[NavNode]:
         if not any(c.tag == "dt" for c in dl):
@@ -164,16 +208,21 @@ def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | No
     if blocks is None:
         blocks = find_nav_blocks(root, base_url)
     builder = _Builder(base_url)
+    builder.panels = {b.panel_for: b.element for b in blocks if b.panel_for is not None}
+    builder.claimed = set(builder.panels.values())
     roots: list[NavNode] = []
     menu: list[NavNode] = []  # raw items of the last top menu, for drop-down panels
     for block in blocks:
-        if block.external:
+        if block.external or block.panel_for is not None:
             continue
         if block.sub:
             panels = _panels(block.element)
             if menu and len(panels) == len(menu):
                 for head, panel in zip(menu, panels):
-                    carrier = NavNode(name=head.name, url=head.url, children=builder.items(panel))
+                    builder.in_panel = True
+                    kids = column_entries(builder.items(panel), builder.dated_urls(panel))
+                    carrier = NavNode(name=head.name, url=head.url, children=kids)
+                    builder.in_panel = False
                     builder.keep.append(carrier)
                     if id(head) in builder.dropped:
                         builder.dropped.add(id(carrier))
@@ -186,6 +235,22 @@ def extract_nav(root: etree._Element, base_url: str, blocks: list[NavBlock] | No
             menu = nodes
         _merge(roots, nodes)
     return _prune(roots, builder.dropped)
+
+
+def nav_status(root: etree._Element, nav: list[NavNode]) -> str:
+    """``ok`` (a menu was read), ``script`` (no menu in the HTML, and scripts that may write
+    one: the menu could not be read, so no column can be called missing from it) or
+    ``not_found`` (no menu and nothing that would write one)."""
+    if nav:
+        return "ok"
+    for script in root.iter("script"):
+        src = script.get("src")
+        if src:
+            if _MENU_SCRIPT.search(src) or any(p.tag == "body" for p in script.iterancestors()):
+                return "script"
+        elif _WRITES_DOM.search(script.text or ""):
+            return "script"
+    return "not_found"
 
 
 def nav_link_urls(root: etree._Element, base_url: str, blocks: list[NavBlock] | None = None,

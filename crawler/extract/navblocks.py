@@ -4,8 +4,11 @@ Navigation matters twice: its links are flagged (template links repeat on every 
 a dead menu link is one defect, not hundreds) and its columns form the tree that
 ``missing_column`` searches. Menus are recognised by name (``nav``, ``menu``, ``daohang``,
 ``dh``, ``lanmu``, ``role=navigation``...); a named element that merely wraps other menus
-gives way to them, and a drop-down panel belongs to its menu. Unnamed lists of short
-links to column pages (``ul.sx-uls``, ``table.gl_left``) are recognised by their shape.
+gives way to them, and a drop-down panel belongs to its menu — also a named block inside a
+menu item (``li > div.navLiBox``) and a panel placed elsewhere that a menu item names by
+an attribute (``nav-panel-id``, ``data-target``, ``aria-controls``...; :func:`attached_panels`).
+Unnamed lists of short links to column pages (``ul.sx-uls``, ``table.gl_left``) are
+recognised by their shape.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .layout import NAV_TOKEN, SUB_NAV_TOKEN, Layout, find_layout, menu_named, t
 _ARTICLE_URL = re.compile(
     r"t\d{8}_\d+|/\d{6}/|/art/\d{4}/|art_\d+_\d+|content_\d+|/[0-9a-f]{32}\.|/\d{4}-\d{2}/\d{2}/|\d{6,}\.s?html?$", re.I
 )
-_DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
+DATEISH = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}(?!\d)")
 
 
 
@@ -32,6 +35,15 @@ class NavBlock:
     weak: bool = False  # recognised by shape (a column link list), not by its name
     external: bool = False  # mostly links to other sites: flagged as nav, left out of the tree
     sub: bool = False  # a drop-down panel set (``.submenu``)
+    panel_for: etree._Element | None = None  # the menu item (``li``/``a``) this panel drops down from
+
+
+# Attributes by which a menu item names its drop-down panel placed elsewhere in the page:
+# ``<a nav-panel-id="np-3">`` … ``<div id="np-3">`` (also data-target, aria-controls ...).
+PANEL_ATTRS = ("nav-panel-id", "data-target", "aria-controls", "data-panel", "data-menu", "data-id", "rel")
+_PANEL_XPATH = etree.XPath("//a[{0}] | //li[{0}]".format(" or ".join(f"@{a}" for a in PANEL_ATTRS)))
+MAX_PANELS = 60
+MAX_PANEL_LINKS = 150
 
 
 def _is_sub(el: etree._Element) -> bool:
@@ -62,6 +74,17 @@ def _inside(el: etree._Element, stops: set) -> bool:
     return False
 
 
+def _in_item(el: etree._Element, ancestor: etree._Element) -> bool:
+    """``ul.nav > li > a + div.navLiBox``: a named block inside a menu item is that item's
+    drop-down, not a menu of its own that would make the whole ``ul`` a wrapper."""
+    parent = el.getparent()
+    while parent is not None and parent is not ancestor:
+        if parent.tag in ("li", "dd"):
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def _short_names(anchors: list[etree._Element]) -> bool:
     """Most links are named like columns (2-16 characters), not like articles."""
     names = [anchor_name(a) for a in anchors]
@@ -84,13 +107,64 @@ def _weak_blocks(root: etree._Element, base_url: str, stops: set) -> list[NavBlo
         if sum(bool(u) and not _ARTICLE_URL.search(u) for u in urls) < 0.8 * len(urls):
             continue
         text = fold(text_of(el))
-        if _DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
+        if DATEISH.search(text) or len(text) > 1.5 * sum(len(n) + 1 for n in names) + 20:
             continue
         if _mostly_external(anchors, base_url):
             continue
         found.append(NavBlock(el, weak=True))
         stops.add(el)
     return found
+
+
+def attached_panels(root: etree._Element, candidates: list[etree._Element]) -> dict:
+    """``{menu item: panel}`` for items inside a menu candidate that name a panel by id.
+
+    The panel is whatever element carries that id, wherever it sits, as long as it does not
+    contain its own item (a bootstrap toggler names the whole collapsible menu) and the
+    item has a name (a menu entry, not a bare button).
+    """
+    triggers = [el for el in _PANEL_XPATH(root) if not (el.tag == "a" and not el.get("href"))]
+    if not triggers:
+        return {}
+    cset = set(candidates)
+    wanted: dict[str, list[etree._Element]] = {}
+    for el in triggers:
+        parent, in_menu = el.getparent(), False
+        while parent is not None:
+            if parent in cset:
+                in_menu = True
+                break
+            parent = parent.getparent()
+        if not in_menu:
+            continue
+        for attr in PANEL_ATTRS:
+            value = (el.get(attr) or "").strip().lstrip("#")
+            if value and " " not in value and not value.isdigit():  # data-id="12" is a record id
+                wanted.setdefault(value, []).append(el)
+    if not wanted:
+        return {}
+    panels: dict = {}
+    for target in root.iter():
+        ident = target.get("id") if isinstance(target.tag, str) else None
+        if not ident or ident not in wanted:
+            continue
+        if target.tag in ("body", "html", "main") or sum(1 for _ in target.iter("a")) > MAX_PANEL_LINKS:
+            wanted.pop(ident)
+            continue  # a whole page section, not a drop-down
+        for item in wanted.pop(ident):
+            li = item if item.tag == "li" else next((p for p in item.iterancestors("li")), item)
+            if li in panels or target is item or any(p is target for p in item.iterancestors()):
+                continue
+            if not fold(text_of(item)) and not any(a.get("href") for a in li.iter("a")):
+                continue
+            panels[li] = target
+        if not wanted or len(panels) >= MAX_PANELS:
+            break
+    return panels
+
+
+def _inside_any(el: etree._Element, elements: set) -> bool:
+    return el in elements or _inside(el, elements)
 
 
 def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None = None) -> list[NavBlock]:
@@ -106,6 +180,10 @@ def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None =
         el for el in layout.nav_candidates
         if el not in crumbs and not _inside(el, crumbs) and el.find(".//a[@href]") is not None
     ]
+    panels = attached_panels(root, candidates)
+    panel_set = set(panels.values())
+    if panel_set:  # a menu's drop-down content is part of its item, not a menu of its own
+        candidates = [el for el in candidates if not _inside_any(el, panel_set)]
     cset = set(candidates)
     ancestors = {}
     for el in candidates:
@@ -118,19 +196,19 @@ def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None =
     wrappers = set()
     for el in candidates:
         if not _is_sub(el):
-            wrappers.update(ancestors[el])
+            wrappers.update(a for a in ancestors[el] if not _in_item(el, a))
     kept = {el for el in candidates if el not in wrappers}
     blocks: list[NavBlock] = []
     for el in candidates:
         if el not in kept or any(a in kept for a in ancestors[el]):
             continue  # a wrapper, or a drop-down panel inside a kept menu
         anchors = [a for a in el.iter("a") if a.get("href") is not None]
-        if len(anchors) > 300 or len(list(islice(_DATEISH.finditer(text_of(el)), 3))) >= 3:
+        if len(anchors) > 300 or len(list(islice(DATEISH.finditer(text_of(el)), 3))) >= 3:
             continue  # a whole page section or a dated news list, not a menu
         if not menu_named(el) and not _short_names(anchors):
             continue  # ``div.column_list`` of article titles
         blocks.append(NavBlock(el, external=_mostly_external(anchors, base_url), sub=_is_sub(el)))
-    stops = {b.element for b in blocks} | crumbs | set(layout.footer)
+    stops = {b.element for b in blocks} | crumbs | set(layout.footer) | panel_set
     weak = _weak_blocks(root, base_url, stops)
     if weak and blocks:
         wanted = {b.element: b for b in blocks + weak}
@@ -143,6 +221,8 @@ def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None =
         blocks = ordered
     else:
         blocks = blocks or weak
+    kept_elements = {b.element for b in blocks}
+    blocks.extend(NavBlock(panel, panel_for=item) for item, panel in panels.items() if _inside_any(item, kept_elements))
     layout.nav = [b.element for b in blocks]
     layout.reset()
     return blocks

@@ -20,9 +20,9 @@ from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
 from .meta import extract_breadcrumb, extract_meta, extract_pub_date, page_title
-from .nav import extract_nav, nav_link_urls
+from .nav import extract_nav, nav_link_urls, nav_status
 from .navblocks import find_nav_blocks
-from .pagination import extract_pagination
+from .pagination import extract_pagination, page_count
 from .placeholder import find_placeholder, main_text
 from ._text import document_base, fold
 
@@ -34,10 +34,13 @@ MAX_TITLE_LEN = 100
 # plain etree elements: lxml.html's Python class lookup costs more than the parse itself
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# JEECMS lists print ``<span class="date"><!-- 2018-->07-04</span>``: the year only in a comment
+_COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2})\s*([-/.])\s*(\d{1,2})(?!\d)")
 
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
     "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length",
+    "nav_status", "list_total_pages", "list_partial",
 )
 
 
@@ -45,7 +48,8 @@ def empty_page() -> dict[str, Any]:
     return {
         "title": "", "meta": {}, "pub_date": None, "pub_date_text": "", "links": [], "nav": [], "list_items": [],
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
-        "cited_titles": [], "breadcrumb": [], "text_length": 0,
+        "cited_titles": [], "breadcrumb": [], "text_length": 0, "nav_status": "", "list_total_pages": 0,
+        "list_partial": False,
     }
 
 
@@ -54,6 +58,8 @@ def parse_html(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     text = _XML_DECL.sub("", html, count=1).replace("\x00", "")
+    if "<!--" in text:
+        text = restore_comment_years(text)
     try:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -63,6 +69,13 @@ def parse_html(html: str) -> etree._Element | None:
     root = root.getroottree().getroot()
     _adopt_stray_content(root)
     return root
+
+
+def restore_comment_years(html: str) -> str:
+    """``<!-- 2018-->07-04`` -> ``2018-07-04``: the year a template hid in a comment belongs to
+    the date (comments are dropped at parse time, and a guessed year would make an old item
+    look fresh)."""
+    return _COMMENT_YEAR.sub(lambda m: f"{m[1]}{m[3]}{m[2]}{m[3]}{m[4]}", html)
 
 
 def _adopt_stray_content(root: etree._Element) -> None:
@@ -117,10 +130,16 @@ def _safe(fn: Callable[[], T], default: T, what: str) -> T:
 
 def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) -> dict[str, Any]:
     """The fields of :class:`~portalwatch.crawler.snapshot.Page` that come from the HTML."""
+    return extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav)[0]
+
+
+def extract_page_and_text(html: str, url: str, *, as_of: dt.date,
+                          with_nav: bool = True) -> tuple[dict[str, Any], str]:
+    """The page's fields and its main text (for the crawler's content fingerprint), from one parse."""
     out = empty_page()
     root = _safe(lambda: parse_html(html), None, "parse")
     if root is None:
-        return out
+        return out, ""
     base = _safe(lambda: document_base(root, url), url, "base")
     layout: Layout = _safe(lambda: find_layout(root), Layout(), "layout")
     blocks = _safe(lambda: find_nav_blocks(root, base, layout), [], "nav_blocks")
@@ -130,11 +149,15 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     out["breadcrumb"] = _safe(lambda: extract_breadcrumb(root, layout), [], "breadcrumb")
     if with_nav:
         out["nav"] = _safe(lambda: extract_nav(root, base, blocks), [], "nav")
+        out["nav_status"] = _safe(lambda: nav_status(root, out["nav"]), "not_found", "nav_status")
     nav_urls = _safe(lambda: nav_link_urls(root, base, blocks, layout), set(), "nav_urls")
     out["links"] = _safe(lambda: extract_links(root, base, nav_urls), [], "links")
     out["list_items"], out["other_items"] = _safe(lambda: extract_lists(root, base, as_of, layout), ([], []), "lists")
     out["placeholder"] = _safe(lambda: find_placeholder(root, layout), "", "placeholder")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
+    has_list = bool(out["list_items"])
+    total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")
+    out["list_partial"] = total > 1 and not out["pagination"]  # e.g. an AJAX pager: 共2页, no link to page 2
     body = _safe(lambda: main_text(root, layout), "", "main_text")
     out["text_length"] = len(body) - body.count(" ")  # main_text is folded: spaces are single
     title = meta.get("ArticleTitle", "")
@@ -144,4 +167,4 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) 
     texts = [title or out["title"], body]
     out["cited_doc_numbers"] = _safe(lambda: cited_doc_numbers(texts, own), [], "cited_doc_numbers")
     out["cited_titles"] = _safe(lambda: quoted_titles(texts), [], "cited_titles")
-    return out
+    return out, body

@@ -7,6 +7,8 @@ page *i* is ``index_i.html``), its 6-argument variant, and the hand-written
 ``var countPage = 56; var currentPage = 0; document.write(...)`` pagers. Plain pagers
 (下一页/尾页/page numbers, ``?page=N``, ``index_N.shtml``) are read from the links.
 The page count is capped so that a bogus count cannot explode the crawl.
+:func:`page_count` reads how many pages the list says it has (a script's count, 共N页), so
+that an AJAX pager whose pages no URL reaches marks the list as only partly read.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ _PAGE_URL = re.compile(
     r"pagenumber|page_no|pageid)=\d+",
     re.I,
 )
+_TAG = r"(?:\s|&nbsp;|<[^<>]{0,200}>)*"
+# 共2页 / 共<span class="totalPage">2</span>页 / 页次：1/2页 / 第1/56页
+_TOTAL_TEXT = re.compile(rf"共{_TAG}(\d{{1,5}}){_TAG}页|(?:页次|第){_TAG}[:：]?{_TAG}\d{{1,5}}{_TAG}/{_TAG}(\d{{1,5}}){_TAG}页")
 _INDEX = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
 
 
@@ -69,6 +74,23 @@ def _script_pages(script: str, page_url: str, cap: int) -> list[str] | None:
         if i != current:
             pages.append(urljoin(page_url, f"{name}.{ext}" if i == 0 else f"{name}_{i}.{ext}"))
     return pages
+
+
+def page_count(html_text: str, tree: etree._Element | None, printed: bool = True) -> int:
+    """How many pages the list says it has: a pager script's count, else (when ``printed``: the
+    page shows a list, so 共N页 is its pager, not a document's length) a printed 共N页; 0 if unsaid."""
+    scripts = [s.text or "" for s in tree.iter("script")] if tree is not None else []
+    for script in scripts:
+        if "createPageHTML" in script:
+            m = _CREATE6.search(script) or _CREATE4.search(script)
+            if m:
+                return int(m[1])
+        elif "countPage" in script and "document.write" in script:
+            c = _COUNT.search(script)
+            if c:
+                return int(c[1])
+    m = _TOTAL_TEXT.search(html_text or "") if printed else None
+    return int(m[1] or m[2]) if m else 0
 
 
 def _same_list(url: str, page_url: str) -> bool:

@@ -77,6 +77,16 @@ def test_nested_menus_and_column_page_sidebars_are_reachable():
     assert find_column(site, TOWNSHIP["重大事项"]) is None
 
 
+def test_a_heading_linking_to_its_first_column_is_that_column():
+    b = SiteBuilder()
+    b.nav(node("政务公开", "/zwgk/zcwj/", node("政策文件", "/zwgk/zcwj/"), node("政策解读", "/zwgk/zcjd/")),
+          node("走进示范", "/xzgk/", node("乡镇简介", "/xzgk/")))
+    columns = site_columns(b.snapshot)
+    assert [(c.name, c.path) for c in columns] == [("政策文件", ("政务公开", "政策文件")),
+                                                   ("政策解读", ("政务公开", "政策解读")),
+                                                   ("乡镇简介", ("走进示范", "乡镇简介"))]
+
+
 def test_best_match_wins_over_the_first_seen():
     b = SiteBuilder()
     b.nav(node("新闻中心", None, node("新闻动态", "/xwdt/")), node("工作动态", "/gzdt/"))

@@ -41,6 +41,18 @@ def test_a_missing_column_is_reported_once_with_its_canonical_name():
     assert f.evidence["profile"] == "township" and notes == []
 
 
+def test_two_menu_items_leading_to_one_page_are_both_found():
+    roots = list(TOWNSHIP_NAV)
+    roots[0] = node("走进示范", None, node("乡镇简介", "/gk.html"), node("机构职能", "/gk.html"),
+                    node("领导信息", "/ldxx/"))
+    roots[2] = node("政府信息公开", "/zwgk/", node("决策信息", "/zwgk/jcxx/"), node("权力清单", "/zwgk/qlqd/"),
+                    node("预决算公开", "/zwgk/yjs/"), node("重大项目", "/zwgk/zdxm/"))
+    b = township_site(*roots)
+    b.home.links = [link for link in b.home.links if link.text != "机构职能"]  # links keep one text per URL
+    findings, _ = run(MissingColumn, b.snapshot)
+    assert findings == []
+
+
 def test_column_only_in_a_column_page_sidebar_is_missing_when_that_page_was_not_crawled():
     b = SiteBuilder()
     b.nav(*TOWNSHIP_NAV)  # no /zwgk/ page in the snapshot: its sidebar is unknown

@@ -6,12 +6,15 @@ Every expected value below was read off the HTML by hand.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import time
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from portalwatch.crawler.extract.encoding import decode_html
 from portalwatch.crawler.extract.page import PAGE_KEYS, extract_page
 from portalwatch.crawler.snapshot import NavNode, Page
 
@@ -50,6 +53,21 @@ def page(name: str, as_of: dt.date = AS_OF) -> dict:
     return extract_page(html, URLS[name], as_of=as_of)
 
 
+EXPECTED = json.loads((REALPAGES / "expected.json").read_text(encoding="utf-8"))["pages"]
+EXPECTED_FIELDS = ("pub_date", "doc_number", "links_counterpart", "column_name", "breadcrumb", "nav", "list", "encoding")
+EXPECTED_CASES = [(name, key) for name, spec in sorted(EXPECTED.items()) for key in EXPECTED_FIELDS if key in spec]
+_INTERPRETATION = re.compile(r"解读|图解|一图(?:读|看)懂|答记者问")
+
+
+@lru_cache(maxsize=None)
+def expected_page(name: str) -> dict:
+    """A page of expected.json as the crawler sees it: response bytes decoded, then extracted."""
+    spec = EXPECTED[name]
+    html = decode_html((REALPAGES / name).read_bytes(), None)[0]
+    fields = extract_page(html, spec["url"], as_of=dt.date.fromisoformat(spec["as_of"]))
+    return fields
+
+
 def find(nodes: list[NavNode], name: str) -> NavNode:
     for node in nodes:
         for _, found in node.walk():
@@ -63,6 +81,45 @@ def test_every_page_fills_a_page_record(name):
     fields = page(name)
     assert set(fields) == set(PAGE_KEYS)
     Page(url=URLS[name], final_url=URLS[name], status=200, **fields)  # the keys are Page's fields
+
+
+@pytest.mark.parametrize("name, key", EXPECTED_CASES, ids=[f"{n.split('.')[0]}:{k}" for n, k in EXPECTED_CASES])
+def test_expected_json_value(name, key):
+    """Every value of tests/data/realpages/expected.json, read by hand, comes out of extract_page."""
+    want = EXPECTED[name][key]
+    fields = expected_page(name)
+    page_record = Page(url=EXPECTED[name]["url"], final_url=EXPECTED[name]["url"], status=200, **fields)
+    if key == "pub_date":
+        assert fields["pub_date"] == (dt.date.fromisoformat(want) if want else None)
+    elif key == "doc_number":
+        assert fields["doc_number"] == want
+    elif key == "column_name":
+        assert page_record.column_name == want
+    elif key == "breadcrumb":
+        assert fields["breadcrumb"] == want
+    elif key == "nav":
+        assert [n.name for n in fields["nav"]] == want
+        assert fields["nav_status"] == ("ok" if want else "script")
+    elif key == "links_counterpart":
+        body_links = [link for link in fields["links"] if not link.nav and link.kind == "page"]
+        if want:
+            assert want in {link.url for link in body_links}
+        else:  # a menu's 政策解读 entry or a drop-down headline is not the document's interpretation
+            assert [link.text for link in body_links if _INTERPRETATION.search(link.text)] == []
+    elif key == "list":
+        items = fields["list_items"]
+        assert len(items) == want["count"]
+        for item, end in ((items[0], want["first"]), (items[-1], want["last"])):
+            assert (item.title, item.date) == (end["title"], dt.date.fromisoformat(end["date"]))
+        assert fields["list_total_pages"] == want["total_pages"]
+        # an AJAX pager (共2页, javascript:void(0) links): no URL reaches the other page
+        assert fields["list_partial"] is (want["total_pages"] > 1 and not fields["pagination"])
+    elif key == "encoding":
+        raw = (REALPAGES / name).read_bytes()
+        assert decode_html(raw, want["http_charset"])[1] == want["expected"]
+        assert decode_html(raw, want["also_with_http_charset"])[1] == want["expected"]
+    else:  # pragma: no cover - a new key in expected.json must get an assertion here
+        raise AssertionError(f"no assertion for {key!r}")
 
 
 # -- navigation -----------------------------------------------------------------------------

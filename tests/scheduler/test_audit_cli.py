@@ -22,6 +22,16 @@ def test_malformed_url_exits_2_and_writes_nothing(tmp_path):
     assert not db.exists()
 
 
+def test_bad_options_get_one_line_and_exit_2(tmp_path):
+    db = tmp_path / "x.db"
+    for args in (["--max-pages", "0"], ["--bogus"], ["--render", "sometimes"], ["--concurrency", "many"]):
+        result = run_cli("audit", "http://127.0.0.1:9/", "--db", str(db), *args)
+        assert result.code == 2, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("错误：") and "--help" in lines[0], (args, lines)
+    assert not db.exists()
+
+
 def test_unreachable_start_url_exits_3_and_stores_the_finding(tmp_path, serve):
     db = tmp_path / "u.db"
     import socket

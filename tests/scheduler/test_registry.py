@@ -109,3 +109,27 @@ def test_add_update_list_remove(db_path):
     assert pw(db_path, "sites", "remove", "县政府").code == 0
     assert pw(db_path, "sites", "remove", "县政府").code == 2
     assert json.loads(pw(db_path, "sites", "list", "--format", "json").stdout) == []
+
+
+def test_one_site_cannot_be_registered_under_two_names(tmp_path, db_path):
+    assert pw(db_path, "sites", "add", "红旗乡", "http://www.xx.gov.cn/zwgk/hqx/", "--scope", "path").code == 0
+    again = pw(db_path, "sites", "add", "红旗乡政府", "xx.gov.cn/zwgk/hqx/index.html")
+    assert again.code == 2 and "红旗乡" in again.stderr and "已登记" in again.stderr
+    # the county portal itself and a sibling township are other sites
+    assert pw(db_path, "sites", "add", "某县", "http://www.xx.gov.cn/").code == 0
+    assert pw(db_path, "sites", "add", "东风镇", "http://www.xx.gov.cn/zwgk/dfz/").code == 0
+    path = tmp_path / "sites.csv"
+    path.write_text("name,url,scope\n新乡名,https://xx.gov.cn/zwgk/hqx,path\n西镇,http://west.gov.cn/,host\n"
+                    "西镇二,http://WEST.gov.cn/index.html,\n", encoding="utf-8")
+    result = pw(db_path, "sites", "import", str(path))
+    assert result.code == 1 and "新增 1 个" in result.stdout
+    errors = {int(ln.split()[1]): ln for ln in result.stderr.splitlines() if ln.startswith("第 ")}
+    assert set(errors) == {2, 4}
+    assert "红旗乡" in errors[2] and "第 3 行" in errors[4]
+    sites = {s["name"]: s for s in json.loads(pw(db_path, "sites", "list", "--format", "json").stdout)}
+    assert set(sites) == {"红旗乡", "某县", "东风镇", "西镇"}
+    assert sites["红旗乡"]["settings"] == {"scope": "path"} and sites["西镇"]["settings"] == {"scope": "host"}
+    from portalwatch.scheduler.monitor import RunConfig, audit_command
+
+    command = audit_command(sites["西镇"], RunConfig(db=db_path))
+    assert command[command.index("--scope") + 1] == "host"  # the monitor audits it with its scope

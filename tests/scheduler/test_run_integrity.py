@@ -150,7 +150,7 @@ def test_coverage_says_what_part_of_the_site_was_seen(serve, db_path):
     assert cov["max_pages_reached"] is True and cov["pages_not_followed"] == 7 - 3
     out = StringIO()
     print_summary(result.doc, out)
-    line = next(ln for ln in out.getvalue().splitlines() if ln.startswith("检查范围："))
+    line = next(ln for ln in out.getvalue().splitlines() if ln.startswith("抓取情况："))
     assert f"读取页面 {cov['pages_read']} 个" in line and "已达到页面数上限" in line
 
 
