@@ -33,6 +33,10 @@ from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
 
 HTML_TYPES = ("text/html", "application/xhtml")
+# Exceptions that say our code (a middleware, an extension) broke, not the site: such a
+# request proves nothing about the link, so it is counted as a program error, never a dead link.
+PROGRAM_ERRORS = (TypeError, AttributeError, LookupError, NameError, AssertionError, ArithmeticError,
+                  ImportError, NotImplementedError, RecursionError)
 
 
 def is_html(response: Response) -> bool:
@@ -129,6 +133,9 @@ class PortalSpider(scrapy.Spider):
             if home:
                 self.unreachable(f"http_{response.status}", f"HTTP {response.status}", response.status)
             return
+        if home and 300 <= response.status < 400:
+            self.home_redirect_unusable(url, response)
+            return
         if not is_html(response):
             self.record(url, "ok", response.status, "", response, "crawl")
             if home:
@@ -207,10 +214,35 @@ class PortalSpider(scrapy.Spider):
             # robots.txt forbids reading it: check that the link works, do not read the page
             yield self.probe_request(url, Link(url), method="HEAD", pw_no_body=True)
             return
+        if self.program_error(failure):
+            return
         reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
         self.record(url, "dead", None, reason, None, "crawl", detail=detail)
         if request.meta.get("pw_home"):
             self.unreachable(reason, detail, None)
+
+    def program_error(self, failure: Failure) -> bool:
+        """Count a request that failed because our code raised; the run's coverage reports it."""
+        if not isinstance(failure.value, PROGRAM_ERRORS):
+            return False
+        stats = self.collector.snapshot.stats
+        stats["program_errors"] = int(stats.get("program_errors") or 0) + 1
+        stats.setdefault("program_error", f"{failure.request.url}：{type(failure.value).__name__}: "
+                                          f"{failure.value}"[:300])
+        return True
+
+    def home_redirect_unusable(self, url: str, response: Response) -> None:
+        """A homepage answering 3xx that Scrapy did not follow: no Location, or file:/ftp:/data:.
+
+        A browser cannot open such a homepage either, so the site is unreachable, never "fine".
+        """
+        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        if location:
+            reason, detail = "bad_redirect", f"首页跳转到浏览器无法打开的地址：{location[:200]}"
+        else:
+            reason, detail = "no_location", f"首页返回 HTTP {response.status} 跳转，但没有给出跳转地址"
+        self.record(url, "dead", response.status, reason, response, "crawl", detail=detail)
+        self.unreachable(reason, detail, response.status)
 
     def unreachable(self, reason: str, detail: str, status: int | None) -> None:
         snap = self.collector.snapshot
@@ -244,7 +276,9 @@ class PortalSpider(scrapy.Spider):
                 self.pages_scheduled += 1
                 yield self.page_request(url, depth, priority=priority)
                 return
-            self.collector.snapshot.stats["max_pages_reached"] = 1
+            stats = self.collector.snapshot.stats
+            stats["max_pages_reached"] = 1
+            stats["pages_not_followed"] = int(stats.get("pages_not_followed") or 0) + 1
         self.seen.add(key)
         if urlsplit(url).scheme not in ("http", "https"):
             return
@@ -291,6 +325,8 @@ class PortalSpider(scrapy.Spider):
     def on_probe_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request
         url = request.meta["pw_url"]
+        if self.program_error(failure):
+            return
         reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
         if request.method == "HEAD" and reason in ("connection_lost", "error"):
             yield self.probe_request(url, Link(url, kind=request.meta.get("pw_kind", "page")), method="GET",

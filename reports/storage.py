@@ -4,8 +4,10 @@ Tables (open the file with ``sqlite-utils`` or Datasette to browse them):
 
 - ``runs``: one audit of one site (start URL, profile, as-of date, times, status, score).
   ``status`` is ``running`` while it works, then ``complete``, ``unreachable``,
-  ``interrupted`` (Ctrl-C, SIGTERM, or found dead on a later start) or ``failed``.
-  ``finished`` stays NULL for a run that did not finish.
+  ``interrupted`` (Ctrl-C, SIGTERM, or its process found dead when the file is next
+  opened) or ``failed`` (the crawler would not start or our code broke; see
+  scheduler/runstate.py). ``finished`` stays NULL for a run that did not finish.
+  ``pid``, ``pid_start`` and ``host`` name the audit process, to tell a dead one.
 - ``pages``: every HTML page a run fetched, with what was extracted.
 - ``links``: every link target a run checked, with its verdict and the pages it is on.
 - ``page_links``: every outgoing reference of every page, with its anchor text.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -69,6 +72,16 @@ def m0001a_page_links(db: sqlite_utils.Database) -> None:
     db["page_links"].create_index(["run_id", "target"])
 
 
+@migrations()
+def m0001b_run_process(db: sqlite_utils.Database) -> None:
+    """Who runs a run: with the pid's start time and host, a reused pid is not mistaken for it."""
+    db["runs"].add_column("pid_start", str)
+    db["runs"].add_column("host", str)
+
+
+UNFINISHED = ("interrupted", "failed")  # states whose ``finished`` stays NULL
+
+
 def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -77,7 +90,23 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _pid_alive(pid: int | None) -> bool:
+def process_start(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, from /proc), or None if unknown or gone.
+
+    Stored beside the pid so a pid reused by another process is not taken for the audit.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()
+    if len(fields) < 20 or fields[0] == "Z":  # a zombie has finished
+        return "" if fields and fields[0] == "Z" else None
+    return fields[19]
+
+
+def _pid_alive(pid: int | None, started: str | None = None) -> bool:
+    """Whether the process that wrote a run row still runs (same pid and, when known, same start)."""
     if not pid:
         return False
     try:
@@ -85,8 +114,11 @@ def _pid_alive(pid: int | None) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = process_start(pid)
+    if now == "":  # zombie
+        return False
+    return not started or now is None or now == started
 
 
 class Store:
@@ -99,6 +131,7 @@ class Store:
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(self.db)
+        self.recover_dead_runs()
 
     def close(self) -> None:
         self.db.close()
@@ -106,12 +139,22 @@ class Store:
     # -- runs ---------------------------------------------------------------------------
 
     def recover_dead_runs(self) -> int:
-        """Mark runs left ``running`` by a process that no longer exists as interrupted."""
-        dead = [r["id"] for r in self.db.query("select id, pid from runs where status = 'running'")
-                if not _pid_alive(r["pid"])]
+        """Mark runs left ``running`` by a process that no longer exists as interrupted.
+
+        Called on every open, so ``status``, ``findings`` and ``run`` never show a run killed
+        with ``kill -9`` (or by a power cut) as still running. Runs started on another host
+        (a database on a shared disk) are left alone: their pids mean nothing here.
+        """
+        host = socket.gethostname()
+        dead = [r["id"] for r in self.db.query("select id, pid, pid_start, host from runs where status = 'running'")
+                if (not r["host"] or r["host"] == host) and not _pid_alive(r["pid"], r["pid_start"])]
+        if not dead:
+            return 0
+        summary = _json({"status": "interrupted", "reason": "检查进程已不存在（被强制终止或异常退出）"})
         with self.db.conn:
             for run_id in dead:
-                self.db["runs"].update(run_id, {"status": "interrupted"})
+                self.db.execute("update runs set status = 'interrupted', summary = coalesce(summary, ?)"
+                                " where id = ? and status = 'running'", [summary, run_id])
         return len(dead)
 
     def start_run(self, *, site: str, profile: str, as_of: str, options: dict[str, Any],
@@ -121,6 +164,7 @@ class Store:
                 "site": site, "site_name": site_name, "profile": profile, "as_of": as_of,
                 "started": now_iso(), "finished": None, "status": "running", "pages": 0,
                 "links_checked": 0, "options": _json(options), "pid": os.getpid(),
+                "pid_start": process_start(os.getpid()), "host": socket.gethostname(),
             })
         return int(row.last_pk)
 
@@ -166,16 +210,20 @@ class Store:
                 ({**f, "run_id": run_id, "evidence": _json(f.get("evidence") or {})} for f in findings),
                 pk="id")
             self.db["runs"].update(run_id, {
-                "status": status, "finished": now_iso() if status != "interrupted" else None,
+                "status": status, "finished": now_iso() if status not in UNFINISHED else None,
                 "pages": self.db.execute("select count(*) from pages where run_id = ?",
                                          [run_id]).fetchone()[0],
                 "links_checked": len(links), "score": score, "verdict": verdict, "grade": grade,
                 "summary": _json(summary),
             })
 
-    def mark_run(self, run_id: int, status: str) -> None:
+    def mark_run(self, run_id: int, status: str, summary: dict[str, Any] | None = None) -> None:
+        """Close a run that stopped before ``finish_run`` (no findings, no score), with its reason."""
+        changes: dict[str, Any] = {"status": status}
+        if summary is not None:
+            changes["summary"] = _json(summary)
         with self.db.conn:
-            self.db["runs"].update(run_id, {"status": status})
+            self.db["runs"].update(run_id, changes)
 
     def run(self, run_id: int) -> dict[str, Any]:
         return self.db["runs"].get(run_id)

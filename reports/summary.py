@@ -49,7 +49,49 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         "render": render_facts(summary),
         "scope": {"mode": summary.get("scope", "host"), "path": summary.get("scope_prefix", "/"),
                   "outside_pages": summary.get("outside_scope", 0)},
+        "coverage": coverage_facts(run, summary),
     }
+
+
+RUN_STATE_NAMES = {"complete": "完成", "unreachable": "无法访问", "interrupted": "中断", "failed": "失败",
+                   "running": "运行中", "cut_short": "超时截止"}
+
+
+def coverage_facts(run: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """What part of the site the run saw (scheduler/runstate.py), for older runs rebuilt from their facts."""
+    stored = dict(summary.get("coverage") or {})
+    skipped = summary.get("skipped") or {}
+    home_read = bool(run["pages"]) and not summary.get("unreachable")
+    fallback = {"reason": summary.get("reason", ""), "homepage_read": home_read,
+                "pages_read": run["pages"] or 0, "pages_failed": 0, "pages_failed_by_reason": {}, "page_errors": 0,
+                "page_error_samples": [], "skipped": skipped, "skipped_total": sum(skipped.values()),
+                "max_pages_reached": bool(summary.get("max_pages_reached")), "pages_not_followed": 0,
+                "crawl_end": ""}
+    return {**fallback, **stored, "state": run["status"], "pages_read": run["pages"] or 0}
+
+
+def coverage_lines(cov: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, style) lines that say how much of the site this result rests on."""
+    lines: list[tuple[str, str]] = []
+    state = cov.get("state", "")
+    if state not in ("complete", "unreachable"):
+        name = RUN_STATE_NAMES.get(state, state)
+        why = f"：{cov['reason']}" if cov.get("reason") else ""
+        lines.append((f"本次检查未完成（{name}{why}）。以下只是已读取部分的情况，未评分，不能作为合格或整改的依据。",
+                      "bold red"))
+    parts = [f"读取页面 {cov.get('pages_read', 0)} 个（首页{'已读取' if cov.get('homepage_read') else '未读取'}）"]
+    if cov.get("pages_failed"):
+        parts.append(f"{cov['pages_failed']} 个页面未能打开")
+    if cov.get("page_errors"):
+        parts.append(f"{cov['page_errors']} 个页面处理时程序出错，未计入检查")
+    if cov.get("skipped_total"):
+        parts.append(f"跳过或截断 {cov['skipped_total']} 处")
+    if cov.get("max_pages_reached"):
+        extra = f"，另有至少 {cov['pages_not_followed']} 个页面未抓取" if cov.get("pages_not_followed") else ""
+        parts.append(f"已达到页面数上限（--max-pages）{extra}")
+    partial = state != "complete" or cov.get("max_pages_reached") or cov.get("page_errors")
+    lines.append(("抓取情况：" + "；".join(parts) + "。", "yellow" if partial else ""))
+    return lines
 
 
 def render_facts(summary: dict[str, Any]) -> dict[str, Any]:
@@ -82,16 +124,21 @@ def render_lines(render: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
-    """The human summary: verdict first, then findings by check, then what was skipped.
+    """The human summary: verdict first, then what the run saw, findings by check, what was skipped.
 
+    A run that did not finish gets no verdict and no "no problems found" line: only what it read.
     Site text is shown through ``safetext`` and never read as Rich markup or emoji codes."""
     console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
     doc = clean_tree(doc)
+    cov = doc.get("coverage") or {}
+    finished = cov.get("state", doc.get("status", "complete")) in ("complete", "unreachable")
     verdict = doc.get("verdict") or ("不合格" if any(f["severity"] == "veto" for f in doc["findings"]) else "—")
+    if not finished:
+        verdict = "未完成，无结论"
     score = doc.get("score")
     head = Text()
     head.append(f"{doc['site']}  ", style="bold")
-    head.append(f"结论：{verdict}", style="bold red" if verdict == "不合格" else "bold green")
+    head.append(f"结论：{verdict}", style="bold red" if verdict == "不合格" or not finished else "bold green")
     if score is not None:
         head.append(f"  得分：{score:g}")
     if doc.get("grade"):
@@ -103,6 +150,8 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         console.print(Text(f"单项否决：{line}", style="red"))
     for line in doc.get("warnings", []):
         console.print(Text(f"预警：{line}", style="yellow"))
+    for line, style in coverage_lines(cov) if cov else []:
+        console.print(Text(line, style=style))
     scope = doc.get("scope") or {}
     if scope.get("mode") == "path":
         console.print(f"检查范围：仅 {scope.get('path')} 目录下的页面（目录外的链接只检查是否可访问）")
@@ -111,6 +160,8 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
                           f"请使用 --scope host。")
     for line, style in render_lines(doc.get("render") or {}):
         console.print(Text(line, style=style))
+    if not finished:
+        return
 
     findings = doc["findings"]
     if findings:

@@ -3,7 +3,8 @@
 The crawl runs Scrapy's reactor in this process, and Twisted's reactor cannot be
 restarted, so one process runs one audit; the monitor runs each audit in its own
 subprocess. Pages stream into the database while the crawl goes; the run is closed
-in one transaction at the end, or marked ``interrupted`` when stopped halfway.
+in one transaction at the end, or marked ``interrupted`` when stopped halfway and
+``failed`` when our side broke; scheduler/runstate.py decides which, from facts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from portalwatch.checks.registry import CheckResults, run_checks
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.snapshot import Snapshot
 from portalwatch.reports.storage import Store, now_iso
+from portalwatch.scheduler.runstate import (SCORED, CrawlEnd, WatchedCrawlerProcess, coverage, decide_state,
+                                            ignore_signals, raise_on_signals)
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ class AuditOptions:
 @dataclass
 class AuditResult:
     run_id: int
-    status: str  # complete, unreachable, interrupted
+    status: str  # complete, unreachable, interrupted, failed (scheduler/runstate.py)
     document: dict[str, Any]
     snapshot: Snapshot
     checks: CheckResults
@@ -116,59 +119,112 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
     return settings
 
 
-def crawl_site(opts: AuditOptions, collector: Collector) -> Snapshot:
-    """Run the portal spider to completion in this process and return its snapshot."""
-    from scrapy.crawler import CrawlerProcess
+def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None) -> Snapshot:
+    """Run the portal spider in this process; ``end`` learns how the crawl ended."""
+    from scrapy import signals
     from scrapy.settings import Settings
 
     from portalwatch.crawler.spider import PortalSpider
 
+    end = end if end is not None else CrawlEnd()
     settings = Settings()
     settings.setmodule("portalwatch.crawler.settings", priority="project")
     settings.update(scrapy_settings(opts), priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl(PortalSpider, start_url=opts.url, collector=collector, as_of=opts.as_of)
+    process = WatchedCrawlerProcess(settings, end)
+    crawler = process.create_crawler(PortalSpider)
+    crawler.signals.connect(end.on_closed, signal=signals.spider_closed)
+    crawler.signals.connect(end.on_spider_error, signal=signals.spider_error)
+    process.crawl(crawler, start_url=opts.url, collector=collector, as_of=opts.as_of).addErrback(end.on_crash)
     process.start()
     return collector.snapshot
 
 
 def run_audit(opts: AuditOptions) -> AuditResult:
+    """Audit one site; the run is stored as complete only when it really was (scheduler/runstate.py)."""
     opts.url = normalise_url(opts.url)
     scope = opts.settings.get("PORTALWATCH_SCOPE", opts.scope)
     if scope not in ("auto", "host", "path"):
         raise AuditError(f"网站范围应为 host、path 或 auto：{scope}")
     profile = load_profile(opts.profile)
-    store = Store(opts.db)
-    store.recover_dead_runs()
+    restore = raise_on_signals()
+    try:
+        return _audit(opts, profile)
+    finally:
+        restore()
+
+
+def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
+    store = Store(opts.db)  # opening it marks runs of processes that died as interrupted
     options = {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in asdict(opts).items()}
     run_id = store.start_run(site=opts.url, profile=opts.profile, as_of=opts.as_of.isoformat(),
                              options=options, site_name=opts.site_name)
     snapshot = Snapshot(start_url=opts.url, started=now_iso(), render_mode=opts.render)
     collector = Collector(snapshot, on_pages=lambda pages: store.add_pages(run_id, pages))
+    end = CrawlEnd()
+    results, score = CheckResults(), None
     try:
-        crawl_site(opts, collector)
-    except BaseException:
+        try:
+            crawl_site(opts, collector, end)
+        finally:  # Scrapy's handlers, still installed, would swallow a later signal
+            ignore_signals() if end.signals else raise_on_signals()
         collector.flush()
-        store.mark_run(run_id, "interrupted")
+        snapshot.finished = now_iso()
+        status, reason = decide_state(snapshot, end)
+        snapshot.complete = status == "complete"
+        if status in SCORED:
+            results, score = _check_and_store(store, run_id, opts, profile, snapshot, end, status, reason)
+        else:
+            _close_unscored(store, run_id, snapshot, end, status, reason)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM outside the crawl (Interrupted)
+        _close_after_error(store, run_id, collector, snapshot, end, "interrupted", "检查被信号中断")
         raise
-    collector.flush()
-    snapshot.finished = now_iso()
-    if not snapshot.complete and not snapshot.unreachable:
-        store.finish_run(run_id, status="interrupted", link_checks=snapshot.link_checks.values(),
-                         link_sources=snapshot.link_sources, skips=snapshot.skips, findings=[],
-                         score=None, verdict=None, grade=None, summary=summary_facts(snapshot, None))
-        return AuditResult(run_id, "interrupted", {}, snapshot, CheckResults())
+    except Exception as exc:  # our side broke: a failed run with its reason, never scored
+        log.debug("audit failed", exc_info=True)
+        status, results, score = "failed", CheckResults(), None
+        reason = f"检查程序出错：{type(exc).__name__}: {exc}"[:500]
+        _close_after_error(store, run_id, collector, snapshot, end, status, reason)
+    return _result(store, run_id, status, snapshot, results, score)
+
+
+def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any, snapshot: Snapshot,
+                     end: CrawlEnd, status: str, reason: str) -> tuple[CheckResults, dict[str, Any]]:
+    """Run the checks on a crawl that ended normally, score it and close the run in one transaction."""
     settings = {"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings}
     ctx = Context(profile=profile, as_of=opts.as_of, settings=settings)
     results = run_checks(snapshot, ctx, overrides=settings.get("PORTALWATCH_CHECKS"))
     score = score_site(results, snapshot, ctx)
-    status = "unreachable" if snapshot.unreachable else "complete"
     findings = [f.to_dict() | {"fingerprint": fingerprint(opts.url, f.to_dict())} for f in results.findings]
     store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
                      link_sources=snapshot.link_sources, skips=snapshot.skips, findings=findings,
                      score=score.get("score"), verdict=score.get("verdict"), grade=score.get("grade"),
-                     summary=summary_facts(snapshot, results) | {"score": score})
+                     summary=summary_facts(snapshot, results, end, status, reason) | {"score": score})
+    return results, score
+
+
+def _close_unscored(store: Store, run_id: int, snapshot: Snapshot, end: CrawlEnd, status: str,
+                    reason: str) -> None:
+    """Store what an interrupted or failed crawl saw, without findings or a score."""
+    store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
+                     link_sources=snapshot.link_sources, skips=snapshot.skips, findings=[],
+                     score=None, verdict=None, grade=None,
+                     summary=summary_facts(snapshot, None, end, status, reason))
+
+
+def _close_after_error(store: Store, run_id: int, collector: Collector, snapshot: Snapshot, end: CrawlEnd,
+                       status: str, reason: str) -> None:
+    """Close a run that an exception or a signal stopped; keep the pages already streamed."""
+    if status == "interrupted":
+        ignore_signals()  # a second signal must not stop the closing half-way
+    try:
+        collector.flush()
+    except Exception:  # the database may be what broke; the run row below still says so
+        log.debug("could not store the last pages", exc_info=True)
+    store.mark_run(run_id, status, summary=summary_facts(snapshot, None, end, status, reason))
+
+
+def _result(store: Store, run_id: int, status: str, snapshot: Snapshot, results: CheckResults,
+            score: Any = None) -> AuditResult:
     from portalwatch.reports.summary import audit_document
 
     document = audit_document(store, run_id)
@@ -197,12 +253,14 @@ def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context) -> dict[
     return asdict(result) if hasattr(result, "__dataclass_fields__") else dict(result)
 
 
-def summary_facts(snapshot: Snapshot, results: CheckResults | None) -> dict[str, Any]:
+def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEnd | None = None,
+                  status: str = "", reason: str = "") -> dict[str, Any]:
     checks = snapshot.link_checks.values()
     skips: dict[str, int] = {}
     for skip in snapshot.skips:
         skips[skip.reason] = skips.get(skip.reason, 0) + 1
     facts: dict[str, Any] = {
+        "status": status, "reason": reason, "coverage": coverage(snapshot, end, status, reason),
         "complete": snapshot.complete,
         "unreachable": snapshot.unreachable,
         "links_checked": len(snapshot.link_checks),

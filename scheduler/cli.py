@@ -1,8 +1,9 @@
 """The ``portalwatch`` command line (see docs/contract.md for the outside contract).
 
-Exit statuses of ``audit``: 0 audit done (findings or not); 2 bad arguments or unusable
-URL (one-line error, nothing written); 3 site unreachable (the finding is stored);
-1 interrupted.
+Exit statuses of ``audit``: 0 audit complete (findings or not); 2 bad arguments, unusable
+URL, ``--set`` value or ``--db`` (one-line error, nothing written); 3 site unreachable (the
+finding is stored); 1 the audit did not finish: interrupted or failed (the run is kept,
+unscored). The run states are decided in scheduler/runstate.py.
 """
 
 from __future__ import annotations
@@ -26,7 +27,17 @@ def default_db() -> Path:
     return Path(os.environ.get("PORTALWATCH_DB") or "portalwatch.db")
 
 
-db_option = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=default_db,
+def check_db(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Every command's ``--db``: refuse an unusable file in one line before anything is written."""
+    from portalwatch.scheduler.dbpath import db_problem
+
+    problem = db_problem(value)
+    if problem:
+        fail(problem)
+    return value
+
+
+db_option = click.option("--db", "db", type=click.Path(path_type=Path), default=default_db, callback=check_db,
                          show_default="$PORTALWATCH_DB 或 ./portalwatch.db", help="SQLite 数据库文件")
 
 
@@ -40,15 +51,22 @@ def parse_as_of(value: str | None) -> dt.date:
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
+    """``--set`` pairs as settings (values JSON-decoded when they can be), checked by type."""
+    from portalwatch.scheduler.setting_check import SettingError, check_settings
+
     settings: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"应为 KEY=VALUE：{pair}", param_hint="--set")
+        if not sep or not key.strip():
+            fail(f"--set 应为 KEY=VALUE：{pair}")
         try:
-            settings[key] = json.loads(value)
+            settings[key.strip()] = json.loads(value)
         except json.JSONDecodeError:
-            settings[key] = value
+            settings[key.strip()] = value
+    try:
+        check_settings(settings)
+    except SettingError as exc:
+        fail(str(exc))
     return settings
 
 
@@ -69,13 +87,13 @@ class OneLineErrors(click.Group):
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
             hint = f"（用法见 {exc.ctx.command_path} --help）" if exc.ctx is not None else ""
-            click.echo(f"错误：{exc.format_message()}{hint}", err=True)
+            echo(f"错误：{exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
-            click.echo(f"错误：{exc.format_message()}", err=True)
+            echo(f"错误：{exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("已取消。", err=True)
+            echo("已取消。", err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
@@ -121,6 +139,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
     from portalwatch.scheduler.audit import AuditError, AuditOptions, run_audit
+    from portalwatch.scheduler.runstate import ignore_signals
 
     opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
@@ -132,14 +151,19 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
         fail(str(exc))
         return
     except KeyboardInterrupt:
+        ignore_signals()
         fail("审计被中断，已保存的数据保持完整，本次运行标记为未完成。", EXIT_INTERRUPTED)
         return
-    if result.status == "interrupted":
-        fail(f"审计被中断（运行编号 {result.run_id}），本次运行标记为未完成。", EXIT_INTERRUPTED)
+    ignore_signals()  # the run is stored: a late signal must not turn exit 1 into death by signal
     if fmt == "json":
         echo(dumps(result.document, indent=2))
     else:
         print_summary(result.document)
+    reason = " ".join(str((result.document.get("coverage") or {}).get("reason") or "").split())
+    if result.status == "interrupted":
+        fail(f"审计被中断（运行编号 {result.run_id}）：{reason}。本次运行标记为未完成，不评分。", EXIT_INTERRUPTED)
+    if result.status not in ("complete", "unreachable"):
+        fail(f"审计失败（运行编号 {result.run_id}）：{reason}。本次运行不评分。", EXIT_INTERRUPTED)
     sys.exit(EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
 
 
