@@ -46,7 +46,8 @@ class StaleColumn(Check):
             if limit is None or page is None or page.status >= 400 or page.soft404:
                 continue
             if unreadable(page) or framed_but_unseen(site, page):
-                self.note(f"栏目“{column.name}”的内容需要浏览器渲染或位于未抓取的框架页中，无法判断是否更新。")
+                self.undecide(f"栏目“{column.name}”的内容需要浏览器渲染或位于未抓取的框架页中，无法判断是否更新。",
+                              column=column.name, url=page.url)
                 continue
             pages = column_pages(site, column.url)
             items = [item for p in pages for item in p.list_items]

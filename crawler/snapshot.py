@@ -83,6 +83,7 @@ class Page:
     list_items: list[ListItem] = field(default_factory=list)  # the page's main list, in page order
     other_items: list[ListItem] = field(default_factory=list)  # dated items outside the main list
     placeholder: str = ""  # empty-column placeholder text found in the main content (暂无信息 ...)
+    empty_list: str = ""  # the column's own list is shown empty beside another block's list (evidence)
     pagination: list[str] = field(default_factory=list)  # other pages of the same list (absolute)
     doc_number: str = ""  # the page's own document number (文号), normalised
     cited_doc_numbers: list[str] = field(default_factory=list)  # other 文号 in the text
@@ -92,6 +93,8 @@ class Page:
     rendered: bool = False
     render_reason: str = ""
     text_length: int = 0  # visible text characters in the main content
+    nav_status: str = "ok"  # "ok" | "script" (menu written by script, not rendered) | "not_found"
+    list_partial: bool = False  # the list could be read only in part (judge no emptiness on it)
 
     @property
     def column_name(self) -> str:

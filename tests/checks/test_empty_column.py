@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from check_helpers import SiteBuilder, item, node, run, url
+from check_helpers import SiteBuilder, item, node, run, run_undecided, url
 
 from portalwatch.checks.empty_column import EmptyColumn
 
@@ -62,11 +62,12 @@ def test_article_that_mentions_zanwu_is_not_empty():
     assert run(EmptyColumn, site) == ([], [])
 
 
-def test_unrendered_script_page_is_a_note():
-    site = site_with(lambda b: b.list_page("/yjzj/", [], text_length=0,
+def test_unrendered_script_page_is_undecided():
+    site = site_with(lambda b: b.list_page("/yjzj/", [], text_length=0, other_items=[item("某镇召开会议的通知", 3, "/gzdt/1.html")],
                                            render_reason="needs_render_but_off:empty_list_container"))
-    findings, notes = run(EmptyColumn, site)
-    assert findings == [] and "意见征集" in notes[0].message
+    findings, undecided = run_undecided(EmptyColumn, site)
+    assert findings == [] and [(u.column, u.url) for u in undecided] == [("意见征集", url("/yjzj/"))]
+    assert "渲染" in undecided[0].reason
 
 
 def test_broken_column_pages_are_left_to_dead_link():
