@@ -314,13 +314,16 @@ def crawl_cut_short(site: Snapshot) -> str:
 
 def unseen_sections(site: Snapshot) -> list[str]:
     """Homepage menu columns whose page (and so its sidebar of sub-columns) was not seen:
-    not crawled because the crawl stopped early, or built by script and not rendered."""
+    not crawled because the crawl stopped early, or built by script, not rendered and
+    showing no navigation of its own (a page whose list alone is script-built still shows
+    its sidebar)."""
     home = site.home
     cut = bool(crawl_cut_short(site))
     out = []
     for root in home.nav if home else []:
         for _, node in root.walk():
             page = site.page_at(node.url) if node.url else None
-            if (page is None and node.url and cut) or (page is not None and page is not home and unreadable(page)):
+            blank = page is not None and page is not home and unreadable(page) and not page.nav
+            if (page is None and node.url and cut) or blank:
                 out.append(node.name)
     return out

@@ -168,9 +168,8 @@ def pending_reasons(undecided: Iterable[Any]) -> list[str]:
     out = []
     for check, items in groups.items():
         label = LABELS.get(check, check)
-        first = items[0].reason
-        more = f"等 {len(items)} 项" if len(items) > 1 else ""
-        out.append(f"{label}：{first}{more}")
+        example = items[0].reason.rstrip("。")
+        out.append(f"{label}：{len(items)} 项未能判断（{'如：' if len(items) > 1 else ''}{example}）")
     return out
 
 
