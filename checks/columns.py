@@ -293,7 +293,9 @@ def nav_blind(site: Snapshot, min_nav: int) -> str:
     if home is None:
         return ""
     status = getattr(home, "nav_status", "ok")
-    if status == "script" or (unreadable(home) and "nav" in home.render_reason):
+    # a failed render keeps only the failure, and the homepage is rendered only for its menu or links
+    if status == "script" or (unreadable(home) and ("nav" in home.render_reason
+                                                   or home.render_reason.startswith("render_failed:"))):
         how = "浏览器不可用" if "no_browser" in home.render_reason else (
             "渲染失败" if home.render_reason.startswith("render_failed:") else "本次未渲染")
         return f"首页导航由脚本生成，{how}，无法查找栏目"

@@ -83,13 +83,14 @@ def _under(url: str | None, directory: str) -> bool:
     return bool(url) and urlsplit(url).path.startswith(directory)
 
 
-def _side_heading(chain: list[etree._Element]) -> bool:
-    """The list block is headed 最新动态 / 热点信息 / 相关文章: a widget of the template."""
+def _side_heading(chain: list[etree._Element], names: list[str]) -> bool:
+    """The list block is headed 最新动态 / 热点信息 / 相关文章: a widget of the template
+    (unless that is the column's own name: a column may be called 最新动态)."""
     top = chain[-1]
     for el in top.iter("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "b"):
         if el.find(".//a") is None and len(el) <= 2:
             text = fold(text_of(el))
-            if 2 <= len(text) <= 10 and _SIDE_HEADING.search(text):
+            if 2 <= len(text) <= 10 and _SIDE_HEADING.search(text) and not any(n in text or text in n for n in names):
                 return True
     return False
 
@@ -124,8 +125,9 @@ def demote_side_list(root: etree._Element, base: str, layout: Layout, main: list
         if split is None:
             continue
         list_chain, ev_block = split
-        side = (layout.inside(list_el, ("aside",)) or any(_SIDE.search(t) for el in list_chain for t in tokens(el))
-                or _side_heading(list_chain))
+        # the wrapper around the list says "side" (the list's own class may say latest-news on a column page)
+        side = (layout.inside(list_el, ("aside",)) or any(_SIDE.search(t) for el in list_chain[1:] for t in tokens(el))
+                or _side_heading(list_chain, names))
         headed = bool(names) and _names_in(ev_block, names) and not _names_in(list_chain[-1], names)
         if not (side or headed):
             continue
