@@ -30,6 +30,7 @@ TITLE_404 = re.compile(r"(^|\D)404(\D|$)")
 SHORT_PAGE = 600  # visible characters under which a body phrase counts
 MESSAGE_PAGE = 120  # a page whose own content (outside the template) is longer says more than "not found"
 _QUOTES = {"“": "”", "\"": "\"", "「": "」", "『": "』", "《": "》", "‘": "’"}
+_TITLE_PARTS = re.compile(r"\s[-|–—_]\s|[_|｜–—]+")
 _ARTICLE_TITLE = re.compile(r"关于|报告|通知|通报|公告|情况|整改|自查|检查|问题|办法|方案|工作|总结")
 HOME_ALIASES = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/index.php",
                 "/index.asp", "/index.aspx", "/default.aspx", "/default.asp", "/default.html", "/main.html"}
@@ -69,11 +70,12 @@ def message_phrase(text: str) -> str:
 
 
 def title_reason(title: str) -> str:
-    if _ARTICLE_TITLE.search(title):
-        return ""  # 关于网站“页面不存在”问题的整改报告 is an article about it
-    phrase = message_phrase(title)
-    if phrase:
-        return f"标题含“{phrase}”"
+    # judged per title segment (页面不存在_通知公告_某某县政府): a segment that reads like an
+    # article title (关于网站“页面不存在”问题的整改报告) is about the message, not the message
+    for segment in _TITLE_PARTS.split(title):
+        phrase = "" if _ARTICLE_TITLE.search(segment) else message_phrase(segment)
+        if phrase:
+            return f"标题含“{phrase}”"
     if TITLE_404.search(title) and len(title) < 40:
         return "标题含“404”"
     return ""

@@ -53,6 +53,7 @@ def test_quoted_phrases_and_article_titles_say_nothing():
     assert message_phrase("对不起，您访问的页面不存在或已被删除") == "页面不存在"
     assert title_reason("关于“页面不存在”问题的整改报告") == ""
     assert title_reason("404 Not Found") and title_reason("页面不存在 - 示范镇人民政府")
+    assert title_reason("页面不存在_通知公告_示范县政务公开工作平台")  # column and site names say nothing
     detector = Soft404Detector()
     text = "示范镇 首页 政务公开 对不起，您访问的页面不存在或已被删除！ 返回首页"
     assert detector.classify("u", 200, "u", "示范镇人民政府", text, main_length=24)
