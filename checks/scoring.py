@@ -42,6 +42,8 @@ FAIL, PASS, PENDING = "不合格", "合格", "待人工核实"
 VETO_LABELS = {"site_unreachable": "站点无法访问", "stale_homepage": "首页不更新"}
 LABELS = {"missing_column": "缺少必备栏目", "empty_column": "空白栏目", "stale_column": "栏目不更新",
           "missing_interpretation": "政策文件无解读"}
+# what an undecided item of a check leaves open (never phrased as a problem)
+UNDECIDED_LABELS = {"missing_column": "必备栏目是否齐全", "empty_column": "栏目是否空白", "stale_column": "栏目是否及时更新"}
 
 
 @dataclass
@@ -167,7 +169,7 @@ def pending_reasons(undecided: Iterable[Any]) -> list[str]:
         groups.setdefault(item.check, []).append(item)
     out = []
     for check, items in groups.items():
-        label = LABELS.get(check, check)
+        label = UNDECIDED_LABELS.get(check, check)
         example = items[0].reason.rstrip("。")
         out.append(f"{label}：{len(items)} 项未能判断（{'如：' if len(items) > 1 else ''}{example}）")
     return out

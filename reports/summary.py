@@ -126,7 +126,7 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
     if undecided:
         console.print(Text(f"未能检查、需人工核实的事项 {len(undecided)} 项（不计为问题）：", style="yellow"))
         for item in undecided[:100]:
-            console.print(Text(f"- [{CHECK_NAMES.get(item['check'], item['check'])}] {item['reason']}"))
+            console.print(Text(f"- [待核实] {item['reason']}"))
     for note in doc.get("notes", []):
         console.print(Text(f"无法判定：{note['message']}", style="yellow"))
     if doc.get("links_unverifiable"):
