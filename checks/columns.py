@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -321,11 +322,16 @@ def unseen_sections(site: Snapshot) -> list[str]:
     its sidebar)."""
     home = site.home
     cut = bool(crawl_cut_short(site))
+    def host_of(url: str) -> str:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+
+    host = host_of(home.final_url) if home else None
     out = []
     for root in home.nav if home else []:
         for _, node in root.walk():
             page = site.page_at(node.url) if node.url else None
             blank = page is not None and page is not home and unreadable(page) and not page.nav
-            if (page is None and node.url and cut) or blank:
+            not_reached = page is None and cut and bool(node.url) and host_of(node.url) == host
+            if not_reached or blank:
                 out.append(node.name)
     return out
