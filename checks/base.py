@@ -63,6 +63,23 @@ class Note:
     message: str
 
 
+@dataclass(frozen=True)
+class Undecided:
+    """Something the audit was unable to look at (menu written by script and not rendered,
+    list unreadable, crawl stopped before the column): neither a finding nor a pass.
+
+    Undecided items keep a site from being graded 合格/优秀 (the verdict becomes 待人工核实)
+    and are listed for a person to verify; they are never an accusation."""
+
+    check: str
+    reason: str  # Chinese, fit for the summary and for the office's 待核实 list
+    column: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "column": self.column, "url": self.url, "reason": self.reason}
+
+
 class Check:
     """Base class: subclass, set ``id``/``severity``/``message``, implement ``run``."""
 
@@ -72,6 +89,7 @@ class Check:
 
     def __init__(self) -> None:
         self.notes: list[Note] = []
+        self.undecided: list[Undecided] = []
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError
@@ -93,6 +111,10 @@ class Check:
     def note(self, message: str) -> None:
         """Record that the check could not decide something (precision over recall)."""
         self.notes.append(Note(self.id, message))
+
+    def undecide(self, reason: str, *, column: str | None = None, url: str | None = None) -> None:
+        """Record that something could not be looked at: it is not judged, and not passed either."""
+        self.undecided.append(Undecided(self.id, reason, column, url))
 
     @classmethod
     def doc(cls) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -303,3 +304,52 @@ NEEDS_RENDER = ("needs_render_but_off:", "needs_render_no_browser:", "render_fai
 def unreadable(page: Page) -> bool:
     """The page needed a browser to show its content and did not get one: judge nothing on it."""
     return not page.rendered and page.render_reason.startswith(NEEDS_RENDER)
+
+
+def nav_blind(site: Snapshot, min_nav: int) -> str:
+    """Why the homepage navigation could not be read (so no column can be looked for), or ""."""
+    home = site.home
+    if home is None:
+        return ""
+    status = getattr(home, "nav_status", "ok")
+    # a failed render keeps only the failure, and the homepage is rendered only for its menu or links
+    if status == "script" or (unreadable(home) and ("nav" in home.render_reason
+                                                   or home.render_reason.startswith("render_failed:"))):
+        how = "浏览器不可用" if "no_browser" in home.render_reason else (
+            "渲染失败" if home.render_reason.startswith("render_failed:") else "本次未渲染")
+        return f"首页导航由脚本生成，{how}，无法查找栏目"
+    size = nav_size(site)
+    if status == "not_found" or size < min_nav:
+        return f"首页未识别到导航菜单（仅 {size} 个栏目链接），无法查找栏目"
+    return ""
+
+
+def crawl_cut_short(site: Snapshot) -> str:
+    """Why the crawl may not have reached every column page, or "" when it ran to the end."""
+    if site.stats.get("max_pages_reached"):
+        return "抓取达到页面数上限（--max-pages）后停止"
+    if site.stats.get("cut_short") or not site.complete:
+        return "抓取中途停止"
+    return ""
+
+
+def unseen_sections(site: Snapshot) -> list[str]:
+    """Homepage menu columns whose page (and so its sidebar of sub-columns) was not seen:
+    not crawled because the crawl stopped early, or built by script, not rendered and
+    showing no navigation of its own (a page whose list alone is script-built still shows
+    its sidebar)."""
+    home = site.home
+    cut = bool(crawl_cut_short(site))
+    def host_of(url: str) -> str:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+
+    host = host_of(home.final_url) if home else None
+    out = []
+    for root in home.nav if home else []:
+        for _, node in root.walk():
+            page = site.page_at(node.url) if node.url else None
+            blank = page is not None and page is not home and unreadable(page) and not page.nav
+            not_reached = page is None and cut and bool(node.url) and host_of(node.url) == host
+            if not_reached or blank:
+                out.append(node.name)
+    return out

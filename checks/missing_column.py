@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import find_column, nav_size, site_columns
+from portalwatch.checks.columns import crawl_cut_short, find_column, nav_blind, nav_size, site_columns, unseen_sections
 from portalwatch.checks.profiles import profile_of
 from portalwatch.crawler.snapshot import Snapshot
 
@@ -25,8 +25,11 @@ class MissingColumn(Check):
     “必须设置” the nine columns), and the website guideline lists the required content
     groups of a portal; inspectors deduct for each one missing.
 
-    When no navigation menu is recognised on the homepage the check reports nothing and
-    says so in the summary (a menu drawn by a script is not a missing column).
+    When no navigation menu is recognised on the homepage, or the menu is written by a
+    script that was not rendered, no column is reported missing: every required column
+    not found is listed as undecided (待人工核实) — a menu drawn by a script is not a missing
+    column. The same holds when menu pages whose sidebars may hold the column were not
+    seen (crawl stopped at --max-pages, page needed a browser).
 
     Example: the township profile's 重大事项 appears under no name in any menu.
     """
@@ -39,15 +42,19 @@ class MissingColumn(Check):
         home = site.home
         if home is None or site.unreachable:
             return
-        size = nav_size(site)
         min_nav = int(ctx.settings.get("PORTALWATCH_MISSING_COLUMN_MIN_NAV", MIN_NAV))
-        if size < min_nav:
-            self.note(f"首页未识别到导航菜单（仅 {size} 个栏目链接），无法判断必备栏目是否齐全，请人工核实。")
-            return
+        blind = nav_blind(site, min_nav)
+        unseen = [] if blind else unseen_sections(site)
+        why = blind or (f"栏目“{'、'.join(unseen[:5])}”的页面未能查看（{crawl_cut_short(site) or '需要浏览器渲染'}），"
+                        f"其下级栏目无法查找" if unseen else "")
         profile = profile_of(ctx)
         columns = site_columns(site, aliases=True)  # every name a menu gives a page
+        size = nav_size(site)
         for spec in profile.columns:
             if find_column(site, spec, columns) is not None:
+                continue
+            if why:
+                self.undecide(f"必备栏目“{spec.name}”未能查找：{why}。", column=spec.name, url=home.url)
                 continue
             evidence = {"profile": profile.name, "names_tried": list(spec.names), "nav_size": size,
                         "columns_seen": len(columns), "column_type": spec.type}

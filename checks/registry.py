@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from portalwatch.checks.base import Check, Context, Finding, Note
+from portalwatch.checks.base import Check, Context, Finding, Note, Undecided
 from portalwatch.crawler.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def enabled_checks(overrides: Mapping[str, str | None] | None = None) -> dict[st
 class CheckResults:
     findings: list[Finding] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    undecided: list[Undecided] = field(default_factory=list)  # what could not be looked at
     errors: dict[str, str] = field(default_factory=dict)  # check id -> traceback
 
 
@@ -78,4 +79,5 @@ def run_checks(site: Snapshot, ctx: Context,
             continue
         results.findings.extend(found)
         results.notes.extend(check.notes)
+        results.undecided.extend(getattr(check, "undecided", []))
     return results

@@ -8,6 +8,11 @@ user's check whose severity is ``veto``. Otherwise the score is 100 minus the
 deductions, floored at 0, with one decimal; below ``pass_score`` the site is 不合格.
 Early warnings (预警) below the veto lines are reported separately.
 
+Undecided is not passed: when checks could not look at something (menu written by script
+and not rendered, list unreadable, crawl stopped before the columns), a site that would
+pass gets the verdict and grade 待人工核实 with the reasons; a veto or a failing score
+stands (what could not be looked at can only add problems).
+
 Every number is a setting: the ``scoring`` map of the profile (defaults in
 ``checks/profiles/_defaults.yaml``, mirrored in ``DEFAULTS``), overridden by
 ``PORTALWATCH_SCORE_<KEY>`` in the audit settings (``--set PORTALWATCH_SCORE_MISSING_COLUMN=3``).
@@ -33,10 +38,12 @@ DEFAULTS: dict[str, Any] = {
     "veto_stale_key_columns": 5, "veto_stale_columns": 10, "veto_blank_columns": 5,
     "warn_homepage_idle_days": 10, "warn_blank_columns": 2, "warn_stale_columns": 6,
 }
-FAIL, PASS = "不合格", "合格"
+FAIL, PASS, PENDING = "不合格", "合格", "待人工核实"
 VETO_LABELS = {"site_unreachable": "站点无法访问", "stale_homepage": "首页不更新"}
 LABELS = {"missing_column": "缺少必备栏目", "empty_column": "空白栏目", "stale_column": "栏目不更新",
           "missing_interpretation": "政策文件无解读"}
+# what an undecided item of a check leaves open (never phrased as a problem)
+UNDECIDED_LABELS = {"missing_column": "必备栏目是否齐全", "empty_column": "栏目是否空白", "stale_column": "栏目是否及时更新"}
 
 
 @dataclass
@@ -47,6 +54,7 @@ class ScoreResult:
     vetoes: list[str] = field(default_factory=list)  # why the site failed outright, in Chinese
     warnings: list[str] = field(default_factory=list)  # early warnings below the veto lines
     deductions: list[tuple[str, float]] = field(default_factory=list)  # (reason, points)
+    pending: list[str] = field(default_factory=list)  # why the verdict is 待人工核实, in Chinese
 
 
 class _Settings:
@@ -154,14 +162,33 @@ def grade_of(score: float, s: _Settings) -> str:
     return FAIL
 
 
-def score_site(findings: list[Finding], site: Snapshot, ctx: Context) -> ScoreResult:
-    """The site's score, verdict, grade, veto reasons, early warnings and deductions."""
+def pending_reasons(undecided: Iterable[Any]) -> list[str]:
+    """One Chinese line per check: how many things it could not look at, with examples."""
+    groups: dict[str, list[Any]] = {}
+    for item in undecided:
+        groups.setdefault(item.check, []).append(item)
+    out = []
+    for check, items in groups.items():
+        label = UNDECIDED_LABELS.get(check, check)
+        example = items[0].reason.rstrip("。")
+        out.append(f"{label}：{len(items)} 项未能判断（{'如：' if len(items) > 1 else ''}{example}）")
+    return out
+
+
+def score_site(findings: list[Finding], site: Snapshot, ctx: Context,
+               undecided: Iterable[Any] = ()) -> ScoreResult:
+    """The site's score, verdict, grade, veto reasons, early warnings and deductions; with
+    ``undecided`` items a passing site is 待人工核实 instead (never 合格 on what was not seen)."""
     s = _Settings(ctx)
     veto = vetoes(findings, s)
     warn = warnings(findings, site, ctx, s)
+    pending = pending_reasons(undecided)
     if veto:
-        return ScoreResult(0.0, FAIL, FAIL, veto, warn, [])
+        return ScoreResult(0.0, FAIL, FAIL, veto, warn, [], pending)
     lost = deductions(findings, s)
     score = max(0.0, round(100.0 - sum(points for _, points in lost), 1))
-    verdict = PASS if score >= float(s["pass_score"]) else FAIL
-    return ScoreResult(score, verdict, grade_of(score, s) if verdict == PASS else FAIL, [], warn, lost)
+    if score < float(s["pass_score"]):
+        return ScoreResult(score, FAIL, FAIL, [], warn, lost, pending)
+    if pending:
+        return ScoreResult(score, PENDING, PENDING, [], warn, lost, pending)
+    return ScoreResult(score, PASS, grade_of(score, s), [], warn, lost)

@@ -27,7 +27,9 @@ class StaleColumn(Check):
     stale news/notice columns, or 10 stale columns of any kind) and a deduction below that.
 
     A column whose items carry no date at all is not accused: the summary says that it
-    could not be judged. Columns of unknown type (互动交流, 专题专栏 …) are not judged.
+    could not be judged. Columns of unknown type (互动交流, 专题专栏 …) are not judged. A
+    column whose page needed a browser and was not rendered, or whose list sits in a frame
+    that was not crawled, is undecided (待人工核实), never passed.
 
     Example: 部门动态 (news) — newest item 2026-10-11, 40 days before 2026-11-20.
     """
@@ -46,7 +48,8 @@ class StaleColumn(Check):
             if limit is None or page is None or page.status >= 400 or page.soft404:
                 continue
             if unreadable(page) or framed_but_unseen(site, page):
-                self.note(f"栏目“{column.name}”的内容需要浏览器渲染或位于未抓取的框架页中，无法判断是否更新。")
+                self.undecide(f"栏目“{column.name}”的内容需要浏览器渲染或位于未抓取的框架页中，无法判断是否更新。",
+                              column=column.name, url=page.url)
                 continue
             pages = column_pages(site, column.url)
             items = [item for p in pages for item in p.list_items]

@@ -99,6 +99,7 @@ class Page:
     list_items: list[ListItem] = field(default_factory=list)  # the page's main list, in page order
     other_items: list[ListItem] = field(default_factory=list)  # dated items outside the main list
     placeholder: str = ""  # empty-column placeholder text found in the main content (暂无信息 ...)
+    empty_list: str = ""  # the column's own list is shown empty beside another block's list (evidence)
     pagination: list[str] = field(default_factory=list)  # other pages of the same list (absolute)
     # Pages the list says it has (共N页, a script's page count), 0 when it does not say.
     list_total_pages: int = 0

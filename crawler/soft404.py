@@ -6,7 +6,12 @@ Two kinds of evidence, both about content, never status alone:
   *baseline*, fetched before the crawl), or a redirect to the homepage when the
   baseline redirects there too.
 Long pages that merely mention a phrase in their text are not soft 404s: an article
-about "页面不存在的处理" must not be reported.
+about "页面不存在的处理" must not be reported. Nor is a short article that *quotes* the
+message (a self-inspection report: 部分链接显示“您访问的页面不存在或已被删除”): the page is
+judged as a whole — a quoted phrase is not the page's message, an article title
+(关于…的报告) is not a not-found title, and a phrase counts in the body only when the
+message is most of the page's own content (``main_length``, the text outside the
+template), or the page looks like the site's own not-found page.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ PHRASES = ("页面不存在", "页面未找到", "页面找不到", "找不到�
            "无法访问该页面", "页面已失效", "链接已失效", "page not found", "not found")
 TITLE_404 = re.compile(r"(^|\D)404(\D|$)")
 SHORT_PAGE = 600  # visible characters under which a body phrase counts
+MESSAGE_PAGE = 120  # a page whose own content (outside the template) is longer says more than "not found"
+_QUOTES = {"“": "”", "\"": "\"", "「": "」", "『": "』", "《": "》", "‘": "’"}
+_TITLE_PARTS = re.compile(r"\s[-|–—_]\s|[_|｜–—]+")
+_ARTICLE_TITLE = re.compile(r"关于|报告|通知|通报|公告|情况|整改|自查|检查|问题|办法|方案|工作|总结")
 HOME_ALIASES = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/index.php",
                 "/index.asp", "/index.aspx", "/default.aspx", "/default.asp", "/default.html", "/main.html"}
 
@@ -38,10 +47,34 @@ def similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def title_reason(title: str) -> str:
-    low_title = title.lower()
+def _quoted(text: str, start: int, end: int) -> bool:
+    """The span ``text[start:end]`` lies between a pair of quotation marks."""
+    for left, right in _QUOTES.items():
+        opened = text.rfind(left, 0, start)
+        if opened >= 0 and text.find(right, end) >= 0 and text.rfind(right, opened + 1, start) < 0:
+            return True
+    return False
+
+
+def message_phrase(text: str) -> str:
+    """The first not-found phrase that the text *says* (not one it quotes), or ""."""
+    low = text.lower()
     for phrase in PHRASES:
-        if phrase in low_title:
+        for key in {phrase, phrase.replace(" ", "")}:
+            at = low.find(key)
+            while at >= 0:
+                if not _quoted(text, at, at + len(key)):
+                    return phrase
+                at = low.find(key, at + 1)
+    return ""
+
+
+def title_reason(title: str) -> str:
+    # judged per title segment (页面不存在_通知公告_某某县政府): a segment that reads like an
+    # article title (关于网站“页面不存在”问题的整改报告) is about the message, not the message
+    for segment in _TITLE_PARTS.split(title):
+        phrase = "" if _ARTICLE_TITLE.search(segment) else message_phrase(segment)
+        if phrase:
             return f"标题含“{phrase}”"
     if TITLE_404.search(title) and len(title) < 40:
         return "标题含“404”"
@@ -87,19 +120,23 @@ class Soft404Detector:
         self.baseline_shingles = shingles(text) if status == 200 else set()
 
     def classify(self, url: str, status: int, final_url: str, title: str, text: str,
-                 long_page: bool = False) -> str:
-        """Why this 200 answer is really a "not found" page, or "" when it is not."""
+                 long_page: bool = False, main_length: int | None = None, dated: bool = False) -> str:
+        """Why this 200 answer is really a "not found" page, or "" when it is not.
+
+        ``main_length`` is the length of the page's own content (outside header, menus and
+        footer) when the page was extracted; ``dated`` says it shows a publication date
+        (an article). Both keep a page that quotes the message from being called missing."""
         if status != 200:
             return ""
         by_title = title_reason(title)
         if by_title:
             return by_title
         visible = re.sub(r"\s+", "", text)
-        if not long_page and len(visible) < SHORT_PAGE:
-            low = visible.lower()
-            for phrase in PHRASES:
-                if phrase.replace(" ", "") in low:
-                    return f"页面内容为“{phrase}”"
+        own_content = main_length is None or main_length <= MESSAGE_PAGE
+        if not long_page and len(visible) < SHORT_PAGE and own_content and not dated:
+            phrase = message_phrase(visible)
+            if phrase:
+                return f"页面内容为“{phrase}”"
         if final_url != url and self._is_home(final_url) and not self._is_home(url):
             return "链接被重定向到首页"
         if self.baseline_shingles and similarity(shingles(text), self.baseline_shingles) >= self.threshold:

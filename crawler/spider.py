@@ -183,7 +183,8 @@ class PortalSpider(scrapy.Spider):
         if page.truncated:
             self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
-                                              long_page=result["long"])
+                                              long_page=result["long"], main_length=page.text_length,
+                                              dated=page.pub_date is not None)
         if not page.soft404:
             self.traps.observe(url, *result["fingerprint"])
         return page

@@ -2,8 +2,10 @@
 
 Seed 001's cycle ends with acceptance (验收): after the deadline the office checks the
 site again and records, per item of the notice, whether it was fixed. Absence from a
-run only proves a fix when the run completed; an unreachable or partial run leaves the
-absent items ``unknown`` rather than crediting the unit with fixes it may not have made.
+run only proves a fix when the run completed and looked at the item; an unreachable or
+partial run, or a run that lists the item's column as undecided (menu written by script
+and not rendered, list unreadable), leaves the absent items ``unknown`` rather than
+crediting the unit with fixes it may not have made.
 
 Results, as stored in ``followups.results``::
 
@@ -13,6 +15,7 @@ Results, as stored in ``followups.results``::
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable, Mapping
 
 from portalwatch.reports.notice import (NoticeConfig, Rendered, cn_date, evidence_lines, group_items, inline_css,
@@ -30,18 +33,30 @@ def compare(items: Iterable[Mapping[str, Any]], run: Mapping[str, Any], findings
     """Classify each notice item by the re-check run's findings (matched by fingerprint)."""
     ignored = set(ignored)
     seen = [f["fingerprint"] for f in findings if f.get("fingerprint")]
-    listed = [i["fingerprint"] for i in items]
+    items = list(items)
     complete = run.get("status") == "complete"
+    unseen = _undecided_columns(run)
     results = {}
-    for fp in listed:
+    for item in items:
+        fp = item["fingerprint"]
         if fp in ignored:
             results[fp] = "ignored"
         elif fp in seen:
             results[fp] = "not_fixed"
         else:
-            results[fp] = "fixed" if complete else "unknown"
+            looked = (item.get("check"), item.get("column")) not in unseen
+            results[fp] = "fixed" if complete and looked else "unknown"
     new = [fp for fp in dict.fromkeys(seen) if fp not in results and fp not in ignored]
     return {"items": results, "new": new, "run_status": run.get("status")}
+
+
+def _undecided_columns(run: Mapping[str, Any]) -> set[tuple[Any, Any]]:
+    """(check, column) pairs the run could not look at (its ``undecided`` items)."""
+    try:
+        summary = json.loads(run.get("summary") or "{}")
+    except (TypeError, ValueError):
+        return set()
+    return {(u.get("check"), u.get("column")) for u in summary.get("undecided", []) if isinstance(u, dict)}
 
 
 def record_followup(store: NoticeStore, notice_id: int, run_id: int,

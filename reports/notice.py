@@ -275,10 +275,21 @@ def notice_context(store: NoticeStore, notice: Mapping[str, Any], config: Notice
                 "pages": (run or {}).get("pages"), "links": (run or {}).get("links_checked"),
                 "verdict": verdict, "score": (run or {}).get("score"), "grade": (run or {}).get("grade"),
                 "id": (run or {}).get("id")},
-        "groups": groups, "total": len(items), "counts": counts,
+        "groups": groups, "total": len(items), "counts": counts, "undecided": undecided_items(run),
         "earlier_open": len(earlier & open_now),
         "earlier_listed": sum(1 for i in items if i["earlier"]),
     }
+
+
+def undecided_items(run: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """What the inspection run could not look at (masked site text): listed as 待核实, never as problems."""
+    import json
+
+    try:
+        summary = json.loads((run or {}).get("summary") or "{}")
+    except (TypeError, ValueError):
+        return []
+    return mask_tree([u for u in summary.get("undecided", []) if isinstance(u, dict) and u.get("reason")][:50])
 
 
 # -- rendering --------------------------------------------------------------------------

@@ -57,6 +57,9 @@ def site_overview(store: MonitorStore) -> list[dict[str, Any]]:
     return rows
 
 
+VERDICT_STYLES = {"不合格": "red", "待人工核实": "yellow"}
+
+
 def _verdict(store: MonitorStore, run: dict[str, Any]) -> str | None:
     if run["status"] not in ("complete", "unreachable"):
         return None
@@ -81,7 +84,7 @@ def print_overview(rows: list[dict[str, Any]], out: TextIO | None = None) -> Non
         opened = "、".join(f"{CHECK_NAMES.get(c, c)} {n}" for c, n in sorted(row["open"].items(),
                                                                             key=lambda kv: check_order(kv[0]))) or "无"
         table.add_row(row["name"] + ("" if row["enabled"] else "（已停用）"), when,
-                      Text(row["verdict"] or "—", style="red" if row["verdict"] == "不合格" else ""),
+                      Text(row["verdict"] or "—", style=VERDICT_STYLES.get(row["verdict"] or "", "")),
                       "—" if row["score"] is None else f"{row['score']:g}", opened, _change_text(row["change"]),
                       _availability_text(row["availability"]))
     console.print(table)

@@ -44,7 +44,8 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         # extensions beyond the contract
         "status": run["status"], "as_of": run["as_of"], "verdict": run["verdict"], "grade": run["grade"],
         "vetoes": score.get("vetoes", []), "warnings": score.get("warnings", []),
-        "notes": summary.get("notes", []), "links_checked": run["links_checked"],
+        "notes": summary.get("notes", []), "undecided": summary.get("undecided", []),
+        "pending": score.get("pending", []), "links_checked": run["links_checked"],
         "links_unverifiable": summary.get("links_unverifiable", 0), "skipped": summary.get("skipped", {}),
         "render": render_facts(summary),
         "scope": {"mode": summary.get("scope", "host"), "path": summary.get("scope_prefix", "/"),
@@ -138,10 +139,11 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
     score = doc.get("score")
     head = Text()
     head.append(f"{doc['site']}  ", style="bold")
-    head.append(f"结论：{verdict}", style="bold red" if verdict == "不合格" or not finished else "bold green")
+    style = "bold yellow" if not finished else {"不合格": "bold red", "待人工核实": "bold yellow"}.get(verdict, "bold green")
+    head.append(f"结论：{verdict}", style=style)
     if score is not None:
-        head.append(f"  得分：{score:g}")
-    if doc.get("grade"):
+        head.append(f"  得分：{score:g}{'（暂定，部分内容未能检查）' if verdict == '待人工核实' else ''}")
+    if doc.get("grade") and doc.get("grade") != verdict:
         head.append(f"（{doc['grade']}）")
     console.print(head)
     console.print(f"栏目配置：{doc['profile']}  检查基准日：{doc.get('as_of')}  抓取页面：{doc['pages']}  "
@@ -150,6 +152,8 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         console.print(Text(f"单项否决：{line}", style="red"))
     for line in doc.get("warnings", []):
         console.print(Text(f"预警：{line}", style="yellow"))
+    for line in doc.get("pending", []):
+        console.print(Text(f"待人工核实：{line}", style="yellow"))
     for line, style in coverage_lines(cov) if cov else []:
         console.print(Text(line, style=style))
     scope = doc.get("scope") or {}
@@ -181,6 +185,11 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
                                f"{'  ' + where if where and where not in f['message'] else ''}  页面：{f['url']}"))
     else:
         console.print("未发现问题。")
+    undecided = doc.get("undecided") or []
+    if undecided:
+        console.print(Text(f"未能检查、需人工核实的事项 {len(undecided)} 项（不计为问题）：", style="yellow"))
+        for item in undecided[:100]:
+            console.print(Text(f"- [待核实] {item['reason']}"))
     for note in doc.get("notes", []):
         console.print(Text(f"无法判定：{note['message']}", style="yellow"))
     if doc.get("links_unverifiable"):

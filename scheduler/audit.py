@@ -249,7 +249,7 @@ def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context) -> dict[
         from portalwatch.checks.scoring import score_site as _score
     except ImportError:
         return {}
-    result = _score(results.findings, snapshot, ctx)
+    result = _score(results.findings, snapshot, ctx, results.undecided)
     return asdict(result) if hasattr(result, "__dataclass_fields__") else dict(result)
 
 
@@ -281,5 +281,6 @@ def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEn
     }
     if results is not None:
         facts["notes"] = [{"check": n.check, "message": n.message} for n in results.notes]
+        facts["undecided"] = [u.to_dict() for u in results.undecided]
         facts["check_errors"] = results.errors
     return facts

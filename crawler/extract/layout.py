@@ -26,7 +26,7 @@ _QUICK_WORDS = (
 )
 _QUICK = word_regex(_QUICK_WORDS)
 # Label words other extractors search text for: breadcrumb, 文号 field, dates, placeholders.
-_HIT_WORDS = re.compile(r"位\s*置|文\s*号|字\s*号|文件编号|时\s*间|日\s*期|暂无|建设中|没有|敬请期待")
+_HIT_WORDS = re.compile(r"位\s*置|文\s*号|字\s*号|文件编号|时\s*间|日\s*期|暂无|暂未|建设中|完善中|更新中|没有|敬请期待")
 FOOTER_TOKEN = re.compile(r"footer|^foot|^bottom|copyright|^banquan|^ft$|^down$")
 HEADER_TOKEN = re.compile(r"^header|header$|^head$|^head[-_]|^topbar|^top[-_]?(?:link|tool|bar|nav)|^toolbar$")
 ASIDE_TOKEN = re.compile(

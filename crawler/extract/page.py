@@ -23,7 +23,8 @@ from .meta import extract_breadcrumb, extract_meta, extract_pub_date, page_title
 from .nav import extract_nav, nav_link_urls, nav_status
 from .navblocks import find_nav_blocks
 from .pagination import extract_pagination, page_count
-from .placeholder import find_placeholder, main_text
+from .placeholder import main_text, placeholder_hit
+from .sidelist import column_names, demote_side_list
 from ._text import document_base, fold
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ _COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2
 
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
-    "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length",
+    "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length", "empty_list",
     "nav_status", "list_total_pages", "list_partial",
 )
 
@@ -48,8 +49,8 @@ def empty_page() -> dict[str, Any]:
     return {
         "title": "", "meta": {}, "pub_date": None, "pub_date_text": "", "links": [], "nav": [], "list_items": [],
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
-        "cited_titles": [], "breadcrumb": [], "text_length": 0, "nav_status": "", "list_total_pages": 0,
-        "list_partial": False,
+        "cited_titles": [], "breadcrumb": [], "text_length": 0, "empty_list": "", "nav_status": "",
+        "list_total_pages": 0, "list_partial": False,
     }
 
 
@@ -153,7 +154,11 @@ def extract_page_and_text(html: str, url: str, *, as_of: dt.date,
     nav_urls = _safe(lambda: nav_link_urls(root, base, blocks, layout), set(), "nav_urls")
     out["links"] = _safe(lambda: extract_links(root, base, nav_urls), [], "links")
     out["list_items"], out["other_items"] = _safe(lambda: extract_lists(root, base, as_of, layout), ([], []), "lists")
-    out["placeholder"] = _safe(lambda: find_placeholder(root, layout), "", "placeholder")
+    out["placeholder"], hit = _safe(lambda: placeholder_hit(root, layout), ("", None), "placeholder")
+    names = column_names(out["breadcrumb"], meta, out["title"])
+    out["list_items"], out["other_items"], out["empty_list"] = _safe(
+        lambda: demote_side_list(root, base, layout, out["list_items"], out["other_items"], hit, names),
+        (out["list_items"], out["other_items"], ""), "side_list")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
     has_list = bool(out["list_items"])
     total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")

@@ -18,7 +18,8 @@ from .layout import Layout, find_layout, menu_named
 
 PLACEHOLDER = re.compile(
     r"(?:该栏目|本栏目|此栏目|栏目)?(?:暂无(?:相关)?(?:信息|数据|内容|记录|文章|文件|公告)|"
-    r"(?:正在)?建设中|没有(?:相关)?(?:记录|信息|数据|内容)|暂无|敬请期待)"
+    r"(?:正在)?建设中|(?:信息|内容|数据)?(?:正在)?(?:完善|更新)中|暂未(?:发布|公开|上传)(?:信息|内容)?|"
+    r"(?:暂时)?没有(?:相关|任何|找到)?(?:记录|信息|数据|内容)|暂无|敬请期待)"
 )
 MAX_PLACEHOLDER_TEXT = 30  # longer text is a sentence that merely mentions 暂无
 _DYNAMIC_ATTRS = ("ms-if", "ms-visible", "v-if", "v-show", "v-else", "ng-if", "ng-show", "x-show", "*ngif", "hidden")
@@ -61,8 +62,13 @@ def _in_link(el: etree._Element) -> bool:
 
 def find_placeholder(root: etree._Element, layout: Layout | None = None) -> str:
     """The placeholder text shown in the main content, or ``""``."""
+    return placeholder_hit(root, layout)[0]
+
+
+def placeholder_hit(root: etree._Element, layout: Layout | None = None) -> tuple[str, etree._Element | None]:
+    """``(placeholder text, its element)`` in the main content, or ``("", None)``."""
     layout = layout or find_layout(root)
-    for hit in layout.hits("暂无", "建设中", "没有", "敬请期待"):
+    for hit in layout.hits("暂无", "暂未", "建设中", "完善中", "更新中", "没有", "敬请期待"):
         text = fold(hit.text)
         if not text or len(text) > MAX_PLACEHOLDER_TEXT or "{{" in text:
             continue
@@ -74,8 +80,8 @@ def find_placeholder(root: etree._Element, layout: Layout | None = None) -> str:
             continue
         if _in_link(el) or _hidden_or_dynamic(el):
             continue
-        return text
-    return ""
+        return text, el
+    return "", None
 
 
 def _collect(el: etree._Element, skip: set, parts: list[str], depth: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portalwatch.checks.base import Check, Context, Finding, Note
+from portalwatch.checks.base import Check, Context, Finding, Note, Undecided
 from portalwatch.checks.profiles import load_profile
 from portalwatch.crawler.snapshot import Link, ListItem, NavNode, Page, Snapshot
 
@@ -43,6 +43,14 @@ def run(check: type[Check], site: Snapshot, context: Context | None = None) -> t
     instance = check()
     findings = list(instance.run(site, context or ctx()))
     return findings, instance.notes
+
+
+def run_undecided(check: type[Check], site: Snapshot,
+                  context: Context | None = None) -> tuple[list[Finding], list[Undecided]]:
+    """Findings and the undecided items (what the check could not look at)."""
+    instance = check()
+    findings = list(instance.run(site, context or ctx()))
+    return findings, instance.undecided
 
 
 class SiteBuilder:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from check_helpers import SiteBuilder, ctx, node, run, url
+from check_helpers import SiteBuilder, ctx, node, run, run_undecided, url
 
 from portalwatch.checks.missing_column import MissingColumn
 
@@ -67,11 +67,37 @@ def test_photo_gallery_is_not_the_news_column():
     assert [f.column for f in findings] == ["工作动态"]
 
 
-def test_no_navigation_found_is_a_note_not_nine_findings():
+def test_no_navigation_found_is_nine_undecided_not_nine_findings():
     b = SiteBuilder()
     b.nav(node("网站首页", "/"), node("English", "/en/"))
-    findings, notes = run(MissingColumn, b.snapshot)
-    assert findings == [] and len(notes) == 1 and "无法判断" in notes[0].message
+    findings, undecided = run_undecided(MissingColumn, b.snapshot)
+    assert findings == [] and len(undecided) == 9
+    assert {u.column for u in undecided} >= {"乡镇概况", "工作动态"} and all("导航" in u.reason for u in undecided)
+
+
+def test_script_menu_not_rendered_accuses_nothing():
+    b = township_site(*TOWNSHIP_NAV[:2])  # the HTML shows part of the menu
+    missing = {f.column for f in run(MissingColumn, b.snapshot)[0]}
+    assert "决策信息" in missing and "乡镇概况" not in missing
+    b.home.nav_status = "script"  # the crawler saw a menu written by script that it did not render
+    findings, undecided = run_undecided(MissingColumn, b.snapshot)
+    assert findings == [] and {u.column for u in undecided} == missing  # found stay found, no accusation
+    b.home.nav, b.home.links = [node("English", "/en/")], []
+    b.home.render_reason = "needs_render_but_off:home_nav_script: 首页导航由脚本生成"
+    b.home.nav_status = "ok"
+    findings, undecided = run_undecided(MissingColumn, b.snapshot)
+    assert findings == [] and len(undecided) == 9 and "脚本" in undecided[0].reason
+
+
+def test_columns_behind_pages_the_crawl_did_not_reach_are_undecided():
+    b = township_site(*TOWNSHIP_NAV[:2], node("政府信息公开", "/zwgk/"))
+    b.snapshot.stats["max_pages_reached"] = 1
+    findings, undecided = run_undecided(MissingColumn, b.snapshot)
+    # /xzgk/ ... were never fetched: their sidebars may hold what is not in the menu
+    assert findings == [] and "决策信息" in {u.column for u in undecided}
+    assert "页面数上限" in undecided[0].reason
+    b.snapshot.stats.clear()
+    assert "决策信息" in {f.column for f in run(MissingColumn, b.snapshot)[0]}
 
 
 def test_unreachable_site_is_not_judged():

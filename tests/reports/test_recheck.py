@@ -86,3 +86,11 @@ def test_an_incomplete_recheck_run_proves_no_fix():
         "items": {"a": "not_fixed", "b": "fixed", "c": "ignored"}, "new": ["d"], "run_status": "complete"}
     unreachable = compare(items, {"status": "unreachable"}, [{"fingerprint": "u"}])
     assert unreachable["items"] == {"a": "unknown", "b": "unknown", "c": "unknown"} and unreachable["new"] == ["u"]
+
+
+def test_a_column_the_recheck_could_not_look_at_is_not_credited_as_fixed():
+    items = [{"fingerprint": "m", "check": "missing_column", "column": "重大事项"},
+             {"fingerprint": "e", "check": "empty_column", "column": "意见征集"}]
+    undecided = [{"check": "missing_column", "column": "重大事项", "url": "http://x/", "reason": "首页导航由脚本生成"}]
+    run = {"status": "complete", "summary": json.dumps({"undecided": undecided}, ensure_ascii=False)}
+    assert compare(items, run, [])["items"] == {"m": "unknown", "e": "fixed"}
