@@ -59,16 +59,21 @@ class Datastores:
 
     @property
     def total_pages(self) -> int:
-        """Pages jpage shows; when it does not say its page size, the page's records count as one."""
-        per = self.per_page or self.records
+        """Pages jpage shows, 0 when unsaid; a partial list without a page size counts the
+        page's records as its first page."""
+        per = self.per_page or (self.records if self.partial else 0)
         if not self.blocks or not per:
             return 0
         return max(1, math.ceil(max(self.total, self.records) / per))
 
 
 def _is_datastore(script: etree._Element) -> bool:
-    text = script.text or ""
-    return "<recordset" in text.lower() or "<datastore" in text.lower()
+    """An XML data island (``type="text/xml"``, or a script that is nothing but the XML):
+    code that merely mentions ``<recordset>`` in a string stays a script."""
+    text = (script.text or "").lstrip().lower()
+    if text.startswith(("<datastore", "<recordset", "<?xml")):
+        return "<recordset" in text or "<datastore" in text
+    return "xml" in (script.get("type") or "").lower() and ("<recordset" in text or "<datastore" in text)
 
 
 def _records(xml_text: str) -> list[str]:
