@@ -105,3 +105,26 @@ def test_a_jcms_page_whose_records_are_read_is_not_sent_to_the_browser():
     page = Page(url=URL, final_url=URL, status=200,
                 **{k: v for k, v in fields.items() if k in Page.__dataclass_fields__})
     assert script_built(page, html, is_home=False, is_column=True) == ""
+
+
+def test_a_jcms_site_is_crawled_through_its_records(serve, audit):
+    from httpserver import Response
+
+    article = ('<html><head><meta charset="utf-8"><title>{t}</title></head><body>' + NAV +
+               '<div id="zoom"><h1>{t}</h1><p>发布时间：2025-11-28</p><p>相关阅读：<a href="/art/gone.html">补充说明</a></p>'
+               '</div></body></html>')
+    empty = _page("", '<script>jpage("3023", 15);</script><script>var totalRecord=0;</script>')
+    routes = {"/": Response(_page(RECORDS, PAGER)), "/col/col3011/index.html": Response(_page(RECORDS, PAGER)),
+              "/col/col3012/index.html": Response(_page(RECORDS, PAGER).replace("art_3011", "art_3012")),
+              "/col/col3023/index.html": Response(empty.replace("工作动态", "意见征集"))}
+    for i, t in enumerate(TITLES, 1):
+        for col in (3011, 3012):
+            routes[f"/art/2025/11/{i}/art_{col}_{700 + i}.html"] = Response(article.format(t=t))
+    site = serve(routes=routes)
+    doc = audit(site.url, as_of=REF.isoformat()).doc
+    assert site.hits("/art/2025/11/3/art_3011_703.html") >= 1  # a record's article was crawled
+    dead = {f["target"] for f in doc["findings"] if f["check"] == "dead_link"}
+    assert site.url + "art/gone.html" in dead
+    empty_cols = {f.get("column") for f in doc["findings"] if f["check"] == "empty_column"}
+    assert "工作动态" not in empty_cols and "通知公告" not in empty_cols
+    assert "意见征集" in empty_cols
