@@ -67,7 +67,7 @@ class Datastores:
         return max(1, math.ceil(max(self.total, self.records) / per))
 
 
-def _is_datastore(script: etree._Element) -> bool:
+def is_datastore(script: etree._Element) -> bool:
     """An XML data island (``type="text/xml"``, or a script that is nothing but the XML):
     code that merely mentions ``<recordset>`` in a string stays a script."""
     text = (script.text or "").lstrip().lower()
@@ -128,7 +128,7 @@ def expand_datastores(root: etree._Element) -> Datastores:
     totals: list[int] = []
     for script in list(root.iter("script")):
         text = script.text or ""
-        if _is_datastore(script):
+        if is_datastore(script):
             records = _records(text)[: max(0, MAX_RECORDS - seen.records)]
             seen.blocks += 1
             seen.records += len(records)

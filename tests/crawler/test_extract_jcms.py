@@ -8,6 +8,7 @@ jcms portal: six columns called empty, three dead links missed).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from lxml import etree
 
@@ -99,12 +100,20 @@ def test_a_page_without_datastore_is_unchanged():
         assert with_code[key] == without[key], key
 
 
-def test_a_jcms_page_whose_records_are_read_is_not_sent_to_the_browser():
-    html = _page(RECORDS, PAGER.replace("jpage(", "document.getElementById('3011').innerHTML='';jpage("))
+def _render_reason(html: str) -> str:
     fields = extract_page(html, URL, as_of=REF)
     page = Page(url=URL, final_url=URL, status=200,
                 **{k: v for k, v in fields.items() if k in Page.__dataclass_fields__})
-    assert script_built(page, html, is_home=False, is_column=True) == ""
+    return script_built(page, html, is_home=False, is_column=True)
+
+
+def test_a_jcms_page_whose_records_are_read_is_not_sent_to_the_browser():
+    writes = "<script>document.getElementById('3011').innerHTML='';jpage('3011', 15);</script>"
+    assert _render_reason(_page(RECORDS, writes)) == ""
+    assert _render_reason(_page("", writes + "<script>var totalRecord=0;</script>")) == ""  # truly empty
+    # the same container written by script without any datastore does need a browser
+    bare = re.sub(r'<script type="text/xml">.*?</script>', "", _page("", writes))
+    assert _render_reason(bare).startswith("list_script")
 
 
 def test_a_jcms_site_is_crawled_through_its_records(serve, audit):
