@@ -39,6 +39,7 @@ MAX_RECORDS = 2000  # per page: a bogus page cannot make the tree explode
 # the container jpage's ``dataBefore``/``dataAfter`` would wrap the records in, by their first tag
 _WRAPPERS = {"li": ("ul", None), "tr": ("table", "tbody"), "td": ("table", "tbody"), "dd": ("dl", None),
              "dt": ("dl", None)}
+_BLOCKS = frozenset(_WRAPPERS) | {"div", "p", "ul", "ol", "table", "dl", "section", "article"}
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 
 
@@ -91,8 +92,12 @@ def _records(xml_text: str) -> list[str]:
 def _fragment(records: list[str], label: str) -> list[etree._Element]:
     """The records as elements, wrapped the way jpage writes them into the page."""
     m = _FIRST_TAG.search(records[0])
-    outer, inner = _WRAPPERS.get(m[1].lower() if m else "", ("div", None))
-    body = "".join(records)
+    first = m[1].lower() if m else ""
+    outer, inner = _WRAPPERS.get(first, ("div", None))
+    if first in _BLOCKS:
+        body = "".join(records)
+    else:  # a bare ``<a>…</a> 2025-11-01`` record: one block each, or all would read as one row
+        body = "".join(f"<div>{r}</div>" for r in records)
     if inner:
         body = f"<{inner}>{body}</{inner}>"
     markup = f'<html><body><{outer} class="{label}">{body}</{outer}></body></html>'

@@ -63,6 +63,10 @@ def test_table_records_and_escaped_records_are_read_too():
     escaped = "".join(f"<record>&lt;li&gt;&lt;a href='/art/{i}.html'&gt;{t}&lt;/a&gt;&lt;span&gt;{d}&lt;/span&gt;"
                       "&lt;/li&gt;</record>" for i, (t, d) in enumerate(zip(TITLES, DATES)))
     assert [i.title for i in extract_page(_page(escaped), URL, as_of=REF)["list_items"]] == TITLES
+    bare = "".join(f"<record><![CDATA[<a href='/art/{i}.html'>{t}</a> {d}]]></record>"
+                   for i, (t, d) in enumerate(zip(TITLES, DATES)))
+    assert [i.date for i in extract_page(_page(bare), URL, as_of=REF)["list_items"]] == [
+        dt.date.fromisoformat(d) for d in DATES]
 
 
 def test_an_empty_recordset_is_an_empty_list_and_no_placeholder():
