@@ -33,7 +33,6 @@ _INNER_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
 # ``var totalRecord=66;`` / ``jpage({totalRecord: 66, perPage: 15})`` / ``totalRecord:'66'``
 _TOTAL = re.compile(r"""\btotal_?record\s*["']?\s*[:=]\s*["']?(\d{1,7})""", re.I)
 _PER_PAGE = re.compile(r"""\bper_?page\s*["']?\s*[:=]\s*["']?(\d{1,5})""", re.I)
-_NEXT_PROXY = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a\b[^>]*href\s*=\s*[\"']?[^\"'\s>]", re.I)
 _FIRST_TAG = re.compile(r"<\s*([a-zA-Z][\w-]*)")
 MAX_RECORDS = 2000  # per page: a bogus page cannot make the tree explode
 # the container jpage's ``dataBefore``/``dataAfter`` would wrap the records in, by their first tag
@@ -51,7 +50,6 @@ class Datastores:
     records: int = 0  # records read from them
     total: int = 0  # records the page says the list has (totalRecord), 0 when unsaid
     per_page: int = 0  # records jpage shows per page, 0 when unsaid
-    proxy: bool = False  # a datastore names a proxy for its next group of records
 
     @property
     def partial(self) -> bool:
@@ -94,7 +92,9 @@ def _fragment(records: list[str], label: str) -> list[etree._Element]:
     m = _FIRST_TAG.search(records[0])
     first = m[1].lower() if m else ""
     outer, inner = _WRAPPERS.get(first, ("div", None))
-    if first in _BLOCKS:
+    if first == "td":  # cells without their row: one row each
+        body = "".join(f"<tr>{r}</tr>" for r in records)
+    elif first in _BLOCKS:
         body = "".join(records)
     else:  # a bare ``<a>…</a> 2025-11-01`` record: one block each, or all would read as one row
         body = "".join(f"<div>{r}</div>" for r in records)
@@ -137,7 +137,6 @@ def expand_datastores(root: etree._Element) -> Datastores:
             records = _records(text)[: max(0, MAX_RECORDS - seen.records)]
             seen.blocks += 1
             seen.records += len(records)
-            seen.proxy = seen.proxy or bool(_NEXT_PROXY.search(text))
             inner = _INNER_TOTAL.search(text)
             if inner:
                 totals.append(max(int(inner[1]), len(records)))
