@@ -4,7 +4,8 @@ Two cases matter for the checks, and only these are rendered: the homepage whose
 navigation is written by script (``document.write``, ``innerHTML`` from a JSON/XHR
 request, a ``nav.js``) — else every column looks missing — and a column page whose list
 container is empty in the HTML while a script loads it — else the column looks empty.
-Pages that already show their content are never rendered, so a plain site costs nothing.
+Pages that already show their content are never rendered, so a plain site costs nothing;
+nor is a Hanweb Jcms page whose list was read from its datastore records (even an empty one).
 Reasons are ``code: 中文说明`` (stored as ``pages.render_reason``).
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree, html as lxml_html
 
+from portalwatch.crawler.extract.datastore import is_datastore
 from portalwatch.crawler.snapshot import Page
 
 _FETCH = re.compile(
@@ -182,6 +184,8 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
         return ""
     if page.list_items:
         return ""
+    if not page.list_partial and any(is_datastore(s) for s in doc.iter("script")):
+        return ""  # a Jcms list read from its records: an empty recordset is what jpage shows too
     data = scripts.fetches or scripts.spa
     if not (data or scripts.builds):
         return ""

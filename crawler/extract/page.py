@@ -15,6 +15,7 @@ from typing import Any, Callable, TypeVar
 
 from lxml import etree
 
+from .datastore import Datastores, expand_datastores
 from .docnum import cited_doc_numbers, own_doc_number
 from .layout import Layout, find_layout
 from .links import extract_links
@@ -141,6 +142,7 @@ def extract_page_and_text(html: str, url: str, *, as_of: dt.date,
     root = _safe(lambda: parse_html(html), None, "parse")
     if root is None:
         return out, ""
+    stores = _safe(lambda: expand_datastores(root), Datastores(), "datastores")  # Jcms lists kept in scripts
     base = _safe(lambda: document_base(root, url), url, "base")
     layout: Layout = _safe(lambda: find_layout(root), Layout(), "layout")
     blocks = _safe(lambda: find_nav_blocks(root, base, layout), [], "nav_blocks")
@@ -163,6 +165,9 @@ def extract_page_and_text(html: str, url: str, *, as_of: dt.date,
     has_list = bool(out["list_items"])
     total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")
     out["list_partial"] = total > 1 and not out["pagination"]  # e.g. an AJAX pager: 共2页, no link to page 2
+    if stores.blocks:  # a Jcms list: its page count and completeness come from its records
+        out["list_total_pages"] = max(total, stores.total_pages)
+        out["list_partial"] = out["list_partial"] or stores.partial
     body = _safe(lambda: main_text(root, layout), "", "main_text")
     out["text_length"] = len(body) - body.count(" ")  # main_text is folded: spaces are single
     title = meta.get("ArticleTitle", "")
