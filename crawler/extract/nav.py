@@ -20,7 +20,7 @@ import re
 from lxml import etree
 
 from ..snapshot import NavNode
-from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, text_of
+from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, squeeze, text_of
 from .layout import Layout, find_layout
 from .navblocks import DATEISH as _DATEISH, NavBlock, find_nav_blocks
 from .navpanel import column_entries
@@ -129,7 +129,7 @@ class _Builder:
                 self.keep.append(head)
         if head is None:
             return kids
-        head.children.extend(k for k in kids if not (k.url == head.url and not k.children))
+        head.children.extend(k for k in kids if not _repeats(head, k))
         return [head]
 
     def dated_urls(self, panel: etree._Element) -> set[str]:
@@ -168,6 +168,14 @@ class _Builder:
                 kids = self.items(child, depth)
                 (current.children if current is not None else out).extend(kids)
         return out
+
+
+def _repeats(head: NavNode, kid: NavNode) -> bool:
+    """``kid`` only repeats its menu heading (便民服务 › 便民服务, same page): leave it out.
+
+    A heading that links to its first entry's page (政务公开 → 政策文件's list) keeps that
+    entry: it names the page's column, and without it 政策文件 would drop out of the menu."""
+    return kid.url == head.url and not kid.children and squeeze(kid.name) == squeeze(head.name)
 
 
 def _merge(target: list[NavNode], nodes: list[NavNode]) -> None:
