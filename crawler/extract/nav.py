@@ -34,6 +34,7 @@ _DROP = {
 }
 _DROP_PART = re.compile(r"无障碍|切換|切换|english|^你好", re.I)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PANEL_TAGS = frozenset({"div", "section", "table"})  # a nested ``ul`` is a plain sub-menu
 # A menu the HTML lacks is written by script when a body script (or a nav/header script
 # anywhere) exists or an inline script writes markup.
 _MENU_SCRIPT = re.compile(r"(?:^|[/_.-])(?:nav|menu|daohang|dh|header|head|top|lanmu|column)[\w.-]*\.js", re.I)
@@ -117,7 +118,17 @@ class _Builder:
             if not nested:
                 head_a = a
             break
-        kids = self.items(li, depth, skip=head_a)
+        # ``li > a + div.nav-drop``: a drop-down panel inside the item gives only its
+        # sub-columns, like a panel placed elsewhere (its headlines and leaders are not columns)
+        panelled = head_a is not None and any(
+            c.tag in _PANEL_TAGS and c.find(".//a[@href]") is not None for c in li)
+        outer, self.in_panel = self.in_panel, self.in_panel or panelled
+        try:
+            kids = self.items(li, depth, skip=head_a)
+        finally:
+            self.in_panel = outer
+        if panelled:
+            kids = column_entries(kids, self.dated_urls(li, head_a))
         panel = self.panels.get(li)
         if panel is not None:
             kids.extend(self.panel_items(panel, depth))
@@ -132,10 +143,13 @@ class _Builder:
         head.children.extend(k for k in kids if not _repeats(head, k))
         return [head]
 
-    def dated_urls(self, panel: etree._Element) -> set[str]:
-        """URLs of the panel's links that sit in a row with a date: news rows, not columns."""
+    def dated_urls(self, panel: etree._Element, head: etree._Element | None = None) -> set[str]:
+        """URLs of the panel's links that sit in a row with a date: news rows, not columns
+        (``head``, the menu item's own link, sits in the item, not in a row)."""
         out: set[str] = set()
         for a in panel.iter("a"):
+            if a is head:
+                continue
             row = a.getparent()
             text = text_of(row) if row is not None else ""
             if len(text) <= 200 and _DATEISH.search(text.replace(text_of(a), "")):
