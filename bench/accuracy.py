@@ -3,6 +3,7 @@
     python bench/accuracy.py                   # every portal
     python bench/accuracy.py --portal asp      # one portal
     python bench/accuracy.py --json out.json   # also write the results
+    python bench/accuracy.py --keep DIR        # keep each portal's database and JSON document
 
 Each portal (bench/accuracy_portals/, one module per CMS family) is served from memory by
 a threaded HTTP server on 127.0.0.1 and audited with the real command line
@@ -67,7 +68,11 @@ def run_portal(name: str, ext: Server, refused: str, workdir: Path, timeout: flo
         server.routes = builder.routes
         server.fallback = builder.fallback or NOT_FOUND
         home = server.url + "/"
-        doc, err, seconds = audit(home, mod.PROFILE, workdir / f"{name}.db", timeout)
+        db = workdir / f"{name}.db"
+        db.unlink(missing_ok=True)
+        doc, err, seconds = audit(home, mod.PROFILE, db, timeout)
+        if doc:
+            (workdir / f"{name}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         findings = doc["findings"] if doc else []
         result = score(builder.truth, findings, home)
         return {"portal": name, "family": mod.FAMILY, "profile": mod.PROFILE, "url": home, "seconds": round(seconds, 1),
@@ -106,16 +111,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--portal", action="append", choices=FAMILIES, help="run only this portal (repeatable)")
     ap.add_argument("--json", type=Path, help="write the results to this file")
     ap.add_argument("--timeout", type=float, default=240, help="seconds one audit may take")
+    ap.add_argument("--keep", type=Path, help="keep each portal's database and JSON document in this directory")
     args = ap.parse_args(argv)
     names = args.portal or FAMILIES
     ext, refused = external_site(), f"http://127.0.0.1:{closed_port()}"
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="pw-accuracy-") as tmp:
+            workdir = Path(tmp)
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                workdir = args.keep
             results = []
             for name in names:
                 print(f"auditing {name} ...", file=sys.stderr, flush=True)
-                results.append(run_portal(name, ext, refused, Path(tmp), args.timeout))
+                results.append(run_portal(name, ext, refused, workdir, args.timeout))
     finally:
         ext.close()
     print(table(results))

@@ -20,7 +20,7 @@ import re
 from lxml import etree
 
 from ..snapshot import NavNode
-from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, text_of
+from ._text import NON_CONTENT_TAGS, anchor_name, clean_href, fold, resolve_url, squeeze, text_of
 from .layout import Layout, find_layout
 from .navblocks import DATEISH as _DATEISH, NavBlock, find_nav_blocks
 from .navpanel import column_entries
@@ -34,6 +34,7 @@ _DROP = {
 }
 _DROP_PART = re.compile(r"无障碍|切換|切换|english|^你好", re.I)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PANEL_TAGS = frozenset({"div", "section", "table"})  # a nested ``ul`` is a plain sub-menu
 # A menu the HTML lacks is written by script when a body script (or a nav/header script
 # anywhere) exists or an inline script writes markup.
 _MENU_SCRIPT = re.compile(r"(?:^|[/_.-])(?:nav|menu|daohang|dh|header|head|top|lanmu|column)[\w.-]*\.js", re.I)
@@ -117,7 +118,17 @@ class _Builder:
             if not nested:
                 head_a = a
             break
-        kids = self.items(li, depth, skip=head_a)
+        # ``li > a + div.nav-drop``: a drop-down panel inside the item gives only its
+        # sub-columns, like a panel placed elsewhere (its headlines and leaders are not columns)
+        panelled = head_a is not None and any(
+            c.tag in _PANEL_TAGS and c.find(".//a[@href]") is not None for c in li)
+        outer, self.in_panel = self.in_panel, self.in_panel or panelled
+        try:
+            kids = self.items(li, depth, skip=head_a)
+        finally:
+            self.in_panel = outer
+        if panelled:
+            kids = column_entries(kids, self.dated_urls(li, head_a))
         panel = self.panels.get(li)
         if panel is not None:
             kids.extend(self.panel_items(panel, depth))
@@ -129,13 +140,16 @@ class _Builder:
                 self.keep.append(head)
         if head is None:
             return kids
-        head.children.extend(k for k in kids if not (k.url == head.url and not k.children))
+        head.children.extend(k for k in kids if not _repeats(head, k))
         return [head]
 
-    def dated_urls(self, panel: etree._Element) -> set[str]:
-        """URLs of the panel's links that sit in a row with a date: news rows, not columns."""
+    def dated_urls(self, panel: etree._Element, head: etree._Element | None = None) -> set[str]:
+        """URLs of the panel's links that sit in a row with a date: news rows, not columns
+        (``head``, the menu item's own link, sits in the item, not in a row)."""
         out: set[str] = set()
         for a in panel.iter("a"):
+            if a is head:
+                continue
             row = a.getparent()
             text = text_of(row) if row is not None else ""
             if len(text) <= 200 and _DATEISH.search(text.replace(text_of(a), "")):
@@ -168,6 +182,14 @@ class _Builder:
                 kids = self.items(child, depth)
                 (current.children if current is not None else out).extend(kids)
         return out
+
+
+def _repeats(head: NavNode, kid: NavNode) -> bool:
+    """``kid`` only repeats its menu heading (便民服务 › 便民服务, same page): leave it out.
+
+    A heading that links to its first entry's page (政务公开 → 政策文件's list) keeps that
+    entry: it names the page's column, and without it 政策文件 would drop out of the menu."""
+    return kid.url == head.url and not kid.children and squeeze(kid.name) == squeeze(head.name)
 
 
 def _merge(target: list[NavNode], nodes: list[NavNode]) -> None:

@@ -76,13 +76,50 @@ def _inside(el: etree._Element, stops: set) -> bool:
 
 def _in_item(el: etree._Element, ancestor: etree._Element) -> bool:
     """``ul.nav > li > a + div.navLiBox``: a named block inside a menu item is that item's
-    drop-down, not a menu of its own that would make the whole ``ul`` a wrapper."""
-    parent = el.getparent()
-    while parent is not None and parent is not ancestor:
-        if parent.tag in ("li", "dd"):
+    drop-down, not a menu of its own that would make the whole ``ul`` a wrapper. So is a
+    named item itself (``li.nav-item``, ``li.nav-home``): a menu's entry, not a menu."""
+    node = el
+    while node is not None and node is not ancestor:
+        if node.tag in ("li", "dd"):
             return True
-        parent = parent.getparent()
+        node = node.getparent()
     return False
+
+
+_CONTAINERS = frozenset({"div", "ul", "ol", "dl", "section", "table"})
+_NO_TEXT = frozenset({"script", "style", "template"})
+
+
+def _drop_downs(el: etree._Element) -> set:
+    """The drop-down parts of ``el``'s menu items: ``li > a + div`` (or ``+ ul``) holding links."""
+    out = set()
+    for li in el.iter("li"):
+        if any(c.tag == "a" and c.get("href") is not None for c in li):
+            out.update(c for c in li if c.tag in _CONTAINERS and c.find(".//a[@href]") is not None)
+    return out
+
+
+def _dates(el: etree._Element, limit: int = 3) -> int:
+    """How many dates (up to ``limit``) ``el`` prints outside its items' drop-downs.
+
+    A dated news list prints its dates in its own rows; a menu whose 新闻中心 item drops
+    down a panel of the latest headlines prints them one level down, inside that item."""
+    skip = _drop_downs(el)
+    texts: list[str] = []
+    stack: list = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            texts.append(node)
+            continue
+        if not isinstance(node.tag, str) or node.tag in _NO_TEXT:
+            continue
+        texts.append(node.text or "")
+        for child in reversed(node):
+            stack.append(child.tail or "")
+            if child not in skip:
+                stack.append(child)
+    return len(list(islice(DATEISH.finditer("".join(texts)), limit)))
 
 
 def _short_names(anchors: list[etree._Element]) -> bool:
@@ -203,7 +240,7 @@ def find_nav_blocks(root: etree._Element, base_url: str, layout: Layout | None =
         if el not in kept or any(a in kept for a in ancestors[el]):
             continue  # a wrapper, or a drop-down panel inside a kept menu
         anchors = [a for a in el.iter("a") if a.get("href") is not None]
-        if len(anchors) > 300 or len(list(islice(DATEISH.finditer(text_of(el)), 3))) >= 3:
+        if len(anchors) > 300 or _dates(el) >= 3:
             continue  # a whole page section or a dated news list, not a menu
         if not menu_named(el) and not _short_names(anchors):
             continue  # ``div.column_list`` of article titles

@@ -102,6 +102,37 @@ def test_drop_down_inside_a_menu_item_does_not_split_the_menu():
     assert tree(page(body)["nav"]) == {"新闻中心": ["综合新闻", "研制进展"], "关于工程": ["工程简介"]}
 
 
+def test_named_menu_items_with_a_rich_drop_down_inside_each_item():
+    # Hanweb-style: ``li.nav-item > a + div.nav-drop``; the items' own class names are not
+    # menus of their own, and the 新闻中心 drop-down prints its latest headlines with dates:
+    # the menu stays one menu, the headlines and leaders are neither columns nor the page's list.
+    news = "".join(f'<li><a href="/art/2024/5/{d}/art_1211_{d}.html">县政府召开第{d}次常务会议</a><span>2024-05-{d:02d}</span></li>'
+                   for d in (12, 10, 8))
+    body = f"""<div class="nav"><ul><li class="nav-home"><a href="/index.html">首页</a></li>
+      <li class="nav-item"><a href="/col/col1201/">走进本县</a><div class="nav-drop">
+        <div class="drop-cols"><a href="/col/col1201/">县情概况</a><a href="/col/col1202/">领导之窗</a></div>
+        <ul class="drop-leaders"><li><a href="/art/2024/1/6/art_1202_880.html">县长 王建国</a></li>
+          <li><a href="/art/2024/1/6/art_1202_881.html">副县长 李志强</a></li></ul></div></li>
+      <li class="nav-item"><a href="/col/col1211/">新闻中心</a><div class="nav-drop">
+        <div class="drop-cols"><a href="/col/col1211/">政务要闻</a><a href="/col/col1212/">部门动态</a></div>
+        <ul class="drop-news">{news}</ul></div></li>
+      <li class="nav-item"><a href="/col/col1221/">政务公开</a><div class="nav-drop">
+        <div class="drop-cols"><a href="/col/col1222/">政策文件</a><a href="/col/col1224/">通知公告</a></div></div></li>
+    </ul></div><div class="main"><p>正文</p></div>"""
+    fields = page(body)
+    assert tree(fields["nav"]) == {"走进本县": ["县情概况", "领导之窗"], "新闻中心": ["政务要闻", "部门动态"],
+                                   "政务公开": ["政策文件", "通知公告"]}
+    assert fields["list_items"] == []
+
+
+def test_dated_list_named_like_a_menu_is_still_not_a_menu():
+    rows = "".join(f'<li><a href="/xw/{d}.html">县政府召开第{d}次常务会议</a><span>2024-05-{d:02d}</span></li>'
+                   for d in (12, 10, 8))
+    body = (f"<div class='nav'><ul><li><a href='/zwgk/'>政务公开</a></li><li><a href='/hdjl/'>互动交流</a></li></ul></div>"
+            f"<div class='menu-news'><ul>{rows}</ul></div>")
+    assert tree(page(body)["nav"]) == {"政务公开": [], "互动交流": []}
+
+
 def test_mobile_copy_of_the_menu_neither_duplicates_nor_flattens_columns():
     desktop = """<ul class="nav" id="daohang1">
       <li><a href="/xwzx/">新闻中心</a><div class="navLiBox"><a href="/xwzx/zhxw/">综合新闻</a></div></li>

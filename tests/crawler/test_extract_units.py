@@ -325,6 +325,21 @@ def test_nested_ul_menu_and_utility_links_dropped():
     ]
 
 
+def test_heading_linking_to_its_first_entry_keeps_that_entry():
+    # TRS/ucap drop-downs: the group heading links to its first column's list page. That entry
+    # names the page's column (政策文件) and must stay in the menu; an entry that only repeats
+    # the heading (便民服务 › 便民服务, same page) is left out.
+    body = """<div class="nav"><ul class="menu">
+      <li class="drop"><a href="/zwgk/zcwj/">政务公开</a><ul class="sub">
+        <li><a href="/zwgk/zcwj/">政策文件</a></li><li><a href="/zwgk/zcjd/">政策解读</a></li></ul></li>
+      <li class="drop"><a href="/bmfw/">便民服务</a><ul class="sub"><li><a href="/bmfw/">便民 服务</a></li></ul></li>
+    </ul></div>"""
+    assert _nav(body) == [
+        ("政务公开", "zcwj", [("政策文件", "zcwj", []), ("政策解读", "zcjd", [])]),
+        ("便民服务", "bmfw", []),
+    ]
+
+
 def test_dl_menu_group_header_and_accordion():
     body = """<div class="menu"><dl><dt><a href="/a/">甲栏目</a></dt><dd><a href="/a/1/">甲一</a></dd>|
       <dd><span><a href="/a/2/" title="甲二">甲二</a></span></dd></dl></div>
