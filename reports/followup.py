@@ -29,8 +29,11 @@ RESULT_NAMES = {"fixed": "已整改", "not_fixed": "未整改", "unknown": "无�
 
 
 def compare(items: Iterable[Mapping[str, Any]], run: Mapping[str, Any], findings: Iterable[Mapping[str, Any]],
-            ignored: Iterable[str] = ()) -> dict[str, Any]:
-    """Classify each notice item by the re-check run's findings (matched by fingerprint)."""
+            ignored: Iterable[str] = (), looked_at: set[str] | None = None) -> dict[str, Any]:
+    """Classify each notice item by the re-check run's findings (matched by fingerprint).
+
+    ``looked_at`` is every page the re-check read and every link it checked: an item whose page
+    and link the run never reached (``--max-pages`` hit, a column cut) is ``unknown``, not fixed."""
     ignored = set(ignored)
     seen = [f["fingerprint"] for f in findings if f.get("fingerprint")]
     items = list(items)
@@ -44,10 +47,15 @@ def compare(items: Iterable[Mapping[str, Any]], run: Mapping[str, Any], findings
         elif fp in seen:
             results[fp] = "not_fixed"
         else:
-            looked = (item.get("check"), item.get("column")) not in unseen
+            looked = (item.get("check"), item.get("column")) not in unseen and _reached(item, looked_at)
             results[fp] = "fixed" if complete and looked else "unknown"
     new = [fp for fp in dict.fromkeys(seen) if fp not in results and fp not in ignored]
     return {"items": results, "new": new, "run_status": run.get("status")}
+
+
+def _reached(item: Mapping[str, Any], looked_at: set[str] | None) -> bool:
+    where = [u for u in (item.get("url"), item.get("target")) if u]
+    return looked_at is None or not where or any(u in looked_at for u in where)
 
 
 def _undecided_columns(run: Mapping[str, Any]) -> set[tuple[Any, Any]]:
@@ -67,7 +75,7 @@ def record_followup(store: NoticeStore, notice_id: int, run_id: int,
     run = store.run(run_id)
     findings = store.findings_for_run(run_id)
     ignored = {f["fingerprint"] for f in store.tracked_findings(notice["site"], ["ignored"])}
-    results = compare(store.notice_items(notice_id), run, findings, ignored)
+    results = compare(store.notice_items(notice_id), run, findings, ignored, looked_at=store.run_urls(run_id))
     rendered = render_followup(followup_context(store, notice, run, findings, results, config))
     followup_id = store.add_followup(notice_id, run_id, results, html=rendered.html, text=rendered.text)
     return followup_id, results, rendered

@@ -228,6 +228,13 @@ class Store:
     def run(self, run_id: int) -> dict[str, Any]:
         return self.db["runs"].get(run_id)
 
+    def run_urls(self, run_id: int) -> set[str]:
+        """Every page a run read and every link target it checked."""
+        rows = self.db.execute("select url from pages where run_id = ? union select final_url from pages"
+                               " where run_id = ? union select target from links where run_id = ?",
+                               [run_id, run_id, run_id]).fetchall()
+        return {url for (url,) in rows if url}
+
     def findings_for_run(self, run_id: int) -> list[dict[str, Any]]:
         rows = self.db.query("select * from findings where run_id = ? order by id", [run_id])
         return [{**r, "evidence": json.loads(r["evidence"] or "{}")} for r in rows]

@@ -94,3 +94,12 @@ def test_a_column_the_recheck_could_not_look_at_is_not_credited_as_fixed():
     undecided = [{"check": "missing_column", "column": "重大事项", "url": "http://x/", "reason": "首页导航由脚本生成"}]
     run = {"status": "complete", "summary": json.dumps({"undecided": undecided}, ensure_ascii=False)}
     assert compare(items, run, [])["items"] == {"m": "unknown", "e": "fixed"}
+
+
+def test_an_item_on_a_page_the_recheck_never_reached_is_not_credited_as_fixed():
+    items = [{"fingerprint": "d1", "check": "dead_link", "url": "http://x/a.html", "target": "http://x/gone.pdf"},
+             {"fingerprint": "d2", "check": "dead_link", "url": "http://x/deep/9.html", "target": "http://x/9.doc"},
+             {"fingerprint": "d3", "check": "dead_link", "url": "http://x/deep/8.html", "target": "http://x/8.doc"}]
+    looked_at = {"http://x/", "http://x/a.html", "http://x/8.doc"}  # 9.html beyond --max-pages; 8.doc re-checked
+    assert compare(items, {"status": "complete"}, [], looked_at=looked_at)["items"] == {
+        "d1": "fixed", "d2": "unknown", "d3": "fixed"}
