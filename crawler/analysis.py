@@ -34,9 +34,11 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
     from portalwatch.crawler.soft404 import visible_text
 
     html, encoding, note = decode_html(body, charset)
-    fields = extract_page(html, url, as_of=as_of, with_nav=with_nav)
+    errors: list[str] = []
+    fields = extract_page(html, url, as_of=as_of, with_nav=with_nav, errors=errors)
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
-    return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text}
+    return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
+            "errors": errors}
 
 
 def default_workers() -> int:

@@ -30,6 +30,7 @@ from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.scope import SiteScope, TrapGuard, url_key
 from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
+from portalwatch.crawler.urlsyntax import url_problem
 
 HTML_TYPES = ("text/html", "application/xhtml")
 
@@ -118,9 +119,27 @@ class PortalSpider(scrapy.Spider):
     # -- pages ------------------------------------------------------------------------
 
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """Read one page; whatever goes wrong is recorded as a ``page_error`` skip, never lost."""
+        try:
+            async for request in self.read_page(response):
+                yield request
+        except Exception as exc:  # noqa: BLE001 - recorded in the run, shown in the summary
+            self.page_error(response.meta["pw_url"], exc)
+
+    def page_error(self, url: str, exc: BaseException, target: str = "") -> None:
+        where = f"处理链接 {target[:200]} 时" if target else "读取页面时"
+        self.collector.add_skip(url, "page_error", f"{where}出错：{type(exc).__name__}: {exc}"[:500])
+
+    async def read_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         url = response.meta["pw_url"]
         home = response.meta.get("pw_home", False)
-        if response.status >= 400:
+        redirect = linkcheck.bad_redirect(response)
+        if redirect:
+            self.record(url, "dead", response.status, "bad_redirect", response, "crawl", detail=redirect)
+            if home:
+                self.unreachable("bad_redirect", redirect, response.status)
+            return
+        if response.status >= 400 or response.status < 200:
             verdict = linkcheck.verdict_for_status(response.status)
             self.record(url, verdict, response.status, f"http_{response.status}", response, "crawl")
             if home:
@@ -151,8 +170,13 @@ class PortalSpider(scrapy.Spider):
             for request in self.follow(next_url, Link(next_url), depth, priority=10):
                 yield request
         for link in page.links:
-            self.collector.add_source(link.url, url)
-            for request in self.follow(link.url, link, depth + 1):
+            try:
+                self.collector.add_source(link.url, url)
+                requests = list(self.follow(link.url, link, depth + 1))
+            except Exception as exc:  # noqa: BLE001 - one bad link must not cost the rest of the page
+                self.page_error(url, exc, link.url)
+                continue
+            for request in requests:
                 yield request
 
     async def build_page(self, response: Response, url: str, home: bool) -> Page:
@@ -165,6 +189,8 @@ class PortalSpider(scrapy.Spider):
                     content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
                     size=len(response.body), truncated=bool(response.meta.get("pw_truncated")),
                     **fields)
+        for error in result.get("errors", ()):
+            self.collector.add_skip(url, "page_error", f"提取页面内容时出错：{error}"[:500])
         if page.truncated:
             self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
@@ -207,6 +233,8 @@ class PortalSpider(scrapy.Spider):
     # -- scheduling -------------------------------------------------------------------
 
     def follow(self, url: str, link: Link, depth: int, priority: int = 0) -> Iterator[scrapy.Request]:
+        if self.malformed(url):
+            return
         key = url_key(url)
         if key in self.seen:
             return
@@ -229,6 +257,16 @@ class PortalSpider(scrapy.Spider):
             return
         yield self.probe_request(url, link, method="HEAD")
 
+    def malformed(self, url: str) -> bool:
+        """Record an address no browser can open as a dead link, without fetching it."""
+        problem = url_problem(url)
+        if problem and url not in self.seen:
+            self.seen.add(url)
+            self.collector.add_check(LinkCheck(target=url, verdict="dead", reason="malformed_url",
+                                               detail=f"链接地址格式错误：{problem}", method="none",
+                                               attempts=0, internal=False))
+        return bool(problem)
+
     def probe_request(self, url: str, link: Link, method: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, method=method, callback=self.on_probe, errback=self.on_probe_error,
                               dont_filter=True, priority=-1,
@@ -241,7 +279,8 @@ class PortalSpider(scrapy.Spider):
         url = response.meta["pw_url"]
         method = response.request.method
         kind = response.meta.get("pw_kind", "page")
-        verdict = linkcheck.verdict_for_status(response.status)
+        redirect = linkcheck.bad_redirect(response)
+        verdict = "dead" if redirect else linkcheck.verdict_for_status(response.status)
         if method == "HEAD" and (verdict != "ok" or response.status == 405):
             # Servers often refuse or mishandle HEAD: confirm with GET before accusing.
             yield self.probe_request(url, Link(url, kind=kind), method="GET", pw_headers_only=True,
@@ -259,6 +298,9 @@ class PortalSpider(scrapy.Spider):
             if soft:
                 self.record(url, "dead", response.status, "soft404", response, method, detail=soft)
                 return
+        if redirect:
+            self.record(url, "dead", response.status, "bad_redirect", response, method, detail=redirect)
+            return
         self.record(url, verdict, response.status, "" if verdict == "ok" else f"http_{response.status}",
                     response, method)
 

@@ -32,6 +32,8 @@ ATTACHMENT_EXTENSIONS = frozenset(
 _EXT = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 _TAGS = ("a", "area", "img", "iframe", "frame", "embed", "object", "video", "audio", "source", "track",
          "link", "meta", "style")
+# document order: the tags above, and any element with a style attribute (CSS url())
+_ELEMENTS = etree.XPath("|".join(f"//{tag}" for tag in _TAGS) + "|//*[@style]")
 _IMAGE_TAGS = ("img", "picture")
 # <link rel> values a browser fetches while showing the page
 _FETCHED_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed"})
@@ -103,6 +105,8 @@ def _targets(el: etree._Element) -> list[str]:
         found = [refresh_url(el.get("content"))] if refresh else []
     elif tag == "style":
         found = list(css_urls(el.text))
+    elif tag not in _TAGS:  # any element: only its style attribute
+        found = []
     else:
         found = [el.get("src"), *srcset_urls(el.get("srcset"))]
         if tag == "video":
@@ -172,7 +176,7 @@ def extract_links(root: etree._Element, base_url: str, nav_urls: set[str] | froz
         hidden.update(template.iter())
     seen: dict[tuple[str, str], int] = {}
     links: list[Link] = []
-    for el in root.iter(*_TAGS):
+    for el in _ELEMENTS(root):
         if hidden and el in hidden:
             continue
         for href in _targets(el):
