@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from httpserver import Response
+from portalwatch.crawler.linkcheck import verdict_for_status
 
 MISSING_KINDS = {
     "/m/anchor.html": '<a href="/m/anchor.html">通知</a>',
@@ -116,8 +117,8 @@ def test_a_redirect_to_a_non_web_address_is_dead(serve, audit, location):
         assert f"{scheme}:" in finding["evidence"]["detail"] and "非网页地址" in finding["message"]
 
 
-def interim_only_server(hang: bool) -> tuple[socket.socket, str]:
-    """A server that answers every request with ``100 Continue`` and nothing else."""
+def interim_only_server(status: bytes, hang: bool) -> tuple[socket.socket, str]:
+    """A server that answers every request with an interim ``1xx`` status and nothing else."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -130,7 +131,7 @@ def interim_only_server(hang: bool) -> tuple[socket.socket, str]:
                 return
             try:
                 conn.recv(65536)
-                conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                conn.sendall(b"HTTP/1.1 " + status + b"\r\n\r\n")
                 if hang:
                     conn.recv(65536)  # until the client gives up
             except OSError:
@@ -141,9 +142,11 @@ def interim_only_server(hang: bool) -> tuple[socket.socket, str]:
     return listener, f"http://127.0.0.1:{listener.getsockname()[1]}/"
 
 
-@pytest.mark.parametrize("hang", [False, True], ids=["closes", "hangs"])
-def test_an_answer_that_never_gets_past_1xx_is_dead(serve, audit, hang):
-    listener, url = interim_only_server(hang)
+@pytest.mark.parametrize("status,hang", [(b"100 Continue", False), (b"100 Continue", True),
+                                         (b"101 Switching Protocols", False)],
+                         ids=["100-closes", "100-hangs", "101-closes"])
+def test_an_answer_that_never_gets_past_1xx_is_dead(serve, audit, status, hang):
+    listener, url = interim_only_server(status, hang)
     try:
         site = serve(routes={"/": Response(f"<html><head><title>首页</title></head><body>"
                                            f"<a href='{url}page.html'>外部</a></body></html>")})
@@ -152,3 +155,72 @@ def test_an_answer_that_never_gets_past_1xx_is_dead(serve, audit, hang):
         listener.close()
     dead = {f["target"]: f["evidence"] for f in doc["findings"] if f["check"] == "dead_link"}
     assert list(dead) == [url + "page.html"]
+
+
+def test_the_status_table():
+    """Dead, unverifiable or ok, as the README's table says."""
+    table = {100: "dead", 101: "dead", 199: "dead", 200: "ok", 204: "ok", 304: "ok", 400: "dead", 404: "dead",
+             410: "dead", 401: "unverifiable", 403: "unverifiable", 407: "unverifiable", 412: "unverifiable",
+             429: "unverifiable", 451: "unverifiable", 999: "unverifiable", 500: "dead", 503: "dead"}
+    assert {status: verdict_for_status(status) for status in table} == table
+
+
+def read(spider, url: str, html: str) -> list:
+    """Run the spider's page callback on a real response, as Scrapy would."""
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    request = Request(url, meta={"pw_url": url, "pw_depth": 1})
+    response = HtmlResponse(url, body=html.encode("utf-8"), request=request,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+
+    async def collect() -> list:
+        return [r async for r in spider.parse_page(response)]
+
+    return asyncio.run(collect())
+
+
+def inline_spider():
+    from portalwatch.crawler.analysis import Analyser
+    from portalwatch.crawler.scope import TrapGuard
+    from portalwatch.crawler.spider import PortalSpider
+
+    spider = PortalSpider(start_url="http://www.example.gov.cn/", as_of="2026-11-20")
+    spider.max_pages, spider.probe_bytes, spider.timeout = 100, 65536, 2.0
+    spider.traps, spider.analyser = TrapGuard(), Analyser(0)
+    return spider
+
+
+def test_an_exception_while_reading_a_page_is_recorded_and_the_rest_goes_on(monkeypatch):
+    """Fault injection: whatever unforeseen bug strikes, the run says so (``page_error``)
+    and the page's other links are still checked."""
+    import portalwatch.crawler.spider as spider_module
+
+    real_key = spider_module.url_key
+
+    def url_key(url: str) -> str:
+        if "poison" in url:
+            raise RuntimeError("boom in follow")
+        return real_key(url)
+
+    monkeypatch.setattr(spider_module, "url_key", url_key)
+    spider = inline_spider()
+    page = "http://www.example.gov.cn/a.html"
+    requests = read(spider, page, "<html><title>t</title><body><a href='/poison.html'>1</a>"
+                                  "<a href='/after.html'>2</a></body></html>")
+    assert [r.url for r in requests] == ["http://www.example.gov.cn/after.html"]
+    skips = [(s.url, s.reason) for s in spider.collector.snapshot.skips]
+    assert skips == [(page, "page_error")]
+    assert "boom in follow" in spider.collector.snapshot.skips[0].detail
+
+    import portalwatch.crawler.extract.page as page_module
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom in links")
+
+    monkeypatch.setattr(page_module, "extract_links", broken)
+    spider = inline_spider()
+    read(spider, page, "<html><title>t</title><body><a href='/x.html'>x</a></body></html>")
+    assert [(s.reason, "boom in links" in s.detail) for s in spider.collector.snapshot.skips] == [("page_error", True)]
