@@ -25,8 +25,12 @@ REASONS_ZH = {
     "dns": "域名无法解析", "refused": "连接被拒绝", "timeout": "连接超时", "redirect_loop": "重定向循环",
     "too_many_redirects": "重定向次数过多", "connection_lost": "连接中断", "tls": "证书或加密连接错误",
     "error": "无法访问", "malformed_url": "链接地址格式错误", "bad_redirect": "跳转到非网页地址",
+    "app_redirect": "跳转到应用协议地址，无法核实",
 }
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+HANDED_TO_APPS = frozenset({"mailto", "tel", "sms", "callto"})
+NOT_WEB = frozenset({"ftp", "ftps", "sftp", "file", "javascript", "vbscript", "data", "about", "blob", "smb", "ws",
+                     "wss", "gopher", "ldap", "chrome", "view-source"})
 
 
 def verdict_for_status(status: int) -> str:
@@ -63,22 +67,32 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
     return "error", detail
 
 
-def bad_redirect(response: Response) -> str:
-    """Chinese detail when ``response`` redirects to an address no browser opens as a web
-    page (``ftp:``, ``file:``, ``mailto:``): Scrapy hands such a redirect back unfollowed."""
+def redirect_verdict(response: Response) -> tuple[str, str, str]:
+    """(verdict, reason, Chinese detail) for a redirect Scrapy handed back unfollowed because
+    it leaves the web; ("", "", "") for any other response.
+
+    ``ftp:``/``file:``/``javascript:``/``data:``: no browser opens the target as a page, so
+    the link is dead. ``mailto:``/``tel:``/``sms:``: the browser hands it to the mail or phone
+    app, which works (like a ``mailto:`` link). Any other scheme is an app link
+    (``weixin://``, ``itms-apps://``) that works on some phones: unverifiable, not dead.
+    """
     if response.status not in REDIRECTS:
-        return ""
+        return "", "", ""
     raw = response.headers.get(b"Location")
     if not raw:
-        return ""
+        return "", "", ""
     location = raw.decode("utf-8", errors="replace").strip()
     try:
         scheme = urlsplit(urljoin(response.url, location)).scheme.lower()
     except ValueError:
-        return f"跳转地址格式错误：{location[:200]}"
+        return "dead", "bad_redirect", f"跳转地址格式错误：{location[:200]}"
     if scheme in ("http", "https"):
-        return ""
-    return f"{scheme}: 地址 {location[:200]}"
+        return "", "", ""
+    if scheme in HANDED_TO_APPS:
+        return "ok", "", ""
+    if scheme in NOT_WEB:
+        return "dead", "bad_redirect", f"{scheme}: 地址 {location[:200]}"
+    return "unverifiable", "app_redirect", f"{scheme}: 地址 {location[:200]}"
 
 
 def reason_text(reason: str, status: int | None) -> str:

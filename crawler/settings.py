@@ -40,7 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "portalwatch.crawler.refresh.PageMetaRefresh": 580,
+    "portalwatch.crawler.redirects.PageMetaRefresh": 580,
+    "portalwatch.crawler.redirects.OffWebRedirect": 650,  # sees responses before RedirectMiddleware (600)
 }
 METAREFRESH_MAXDELAY = 1  # only an immediate refresh is a redirect; a delayed one is read as a page
 EXTENSIONS = {

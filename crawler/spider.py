@@ -133,11 +133,11 @@ class PortalSpider(scrapy.Spider):
     async def read_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         url = response.meta["pw_url"]
         home = response.meta.get("pw_home", False)
-        redirect = linkcheck.bad_redirect(response)
-        if redirect:
-            self.record(url, "dead", response.status, "bad_redirect", response, "crawl", detail=redirect)
+        verdict, reason, detail = linkcheck.redirect_verdict(response)
+        if verdict:  # a redirect out of the web: nothing to read
+            self.record(url, verdict, response.status, reason, response, "crawl", detail=detail)
             if home:
-                self.unreachable("bad_redirect", redirect, response.status)
+                self.unreachable(reason or "not_html", detail or "首页跳转到非网页地址", response.status)
             return
         if response.status >= 400 or response.status < 200:
             verdict = linkcheck.verdict_for_status(response.status)
@@ -279,8 +279,11 @@ class PortalSpider(scrapy.Spider):
         url = response.meta["pw_url"]
         method = response.request.method
         kind = response.meta.get("pw_kind", "page")
-        redirect = linkcheck.bad_redirect(response)
-        verdict = "dead" if redirect else linkcheck.verdict_for_status(response.status)
+        redirect, reason, detail = linkcheck.redirect_verdict(response)
+        if redirect == "ok":  # mailto:/tel: behind a redirect works like a mailto: link
+            self.record(url, "ok", response.status, "", response, method)
+            return
+        verdict = redirect or linkcheck.verdict_for_status(response.status)
         if method == "HEAD" and (verdict != "ok" or response.status == 405):
             # Servers often refuse or mishandle HEAD: confirm with GET before accusing.
             yield self.probe_request(url, Link(url, kind=kind), method="GET", pw_headers_only=True,
@@ -299,7 +302,7 @@ class PortalSpider(scrapy.Spider):
                 self.record(url, "dead", response.status, "soft404", response, method, detail=soft)
                 return
         if redirect:
-            self.record(url, "dead", response.status, "bad_redirect", response, method, detail=redirect)
+            self.record(url, redirect, response.status, reason, response, method, detail=detail)
             return
         self.record(url, verdict, response.status, "" if verdict == "ok" else f"http_{response.status}",
                     response, method)

@@ -4,6 +4,7 @@ never costs the rest of the page (issue 9, item 3)."""
 from __future__ import annotations
 
 import socket
+import sqlite3
 import threading
 
 import pytest
@@ -101,16 +102,23 @@ def test_malformed_hrefs_are_dead_and_never_stop_the_page(serve, audit):
 
 
 @pytest.mark.parametrize("location", ["ftp://files.example.gov.cn/report.doc", "file:///C:/docs/report.doc"])
-def test_a_redirect_to_a_non_web_address_is_dead(serve, audit, location):
+def test_a_redirect_to_a_non_web_address_is_dead(serve, audit, db_path, location):
     site = serve(routes={
         "/": Response("<html><head><title>首页</title></head><body><a href='/dl'>下载</a>"
-                      "<a href='/files/x.pdf'>附件</a></body></html>"),
+                      "<a href='/files/x.pdf'>附件</a><a href='/contact'>联系我们</a><a href='/app'>客户端</a>"
+                      "</body></html>"),
         "/dl": Response("", status=302, headers={"Location": location}),
         "/files/x.pdf": Response("", status=301, headers={"Location": location}),
+        "/contact": Response("", status=302, headers={"Location": "mailto:gk@example.gov.cn"}),
+        "/app": Response("", status=302, headers={"Location": "weixin://dl/business"}),
     })
     doc = audit(site.url).doc
     dead = {f["target"]: f for f in doc["findings"] if f["check"] == "dead_link"}
-    assert set(dead) == {site.url + "dl", site.url + "files/x.pdf"}
+    assert set(dead) == {site.url + "dl", site.url + "files/x.pdf"}, {t: f["evidence"] for t, f in dead.items()}
+    with sqlite3.connect(db_path) as db:
+        verdicts = dict(db.execute("select target, verdict from links where run_id = ?", [doc["run_id"]]))
+    # a redirect to the mail app works like a mailto: link; an app link cannot be judged here
+    assert verdicts[site.url + "contact"] == "ok" and verdicts[site.url + "app"] == "unverifiable"
     scheme = location.split(":", 1)[0]
     for finding in dead.values():
         assert finding["evidence"]["reason"] == "bad_redirect"

@@ -1,4 +1,10 @@
-"""``<meta http-equiv=refresh>``: a redirect for an immediate refresh, a page otherwise.
+"""Redirects as a browser takes them: out of the web, and by ``<meta http-equiv=refresh>``.
+
+A 3xx whose Location leaves the web (``ftp:``, ``file:``, ``mailto:``) is handed to the
+spider unfollowed, which judges it (``linkcheck.redirect_verdict``); left to Scrapy, a
+``mailto:`` Location raised ValueError and the link became a vague "error".
+
+A meta refresh is a redirect when immediate, a page otherwise.
 
 Scrapy's middleware treats every refresh below METAREFRESH_MAXDELAY as a redirect and never
 hands the page itself to the spider, so a page that refreshes after 5 seconds lost all its
@@ -11,9 +17,28 @@ URL a refresh up to PORTALWATCH_HOME_REFRESH_MAX_DELAY seconds is still followed
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
+
+from portalwatch.crawler.linkcheck import REDIRECTS
+
+
+class OffWebRedirect:
+    """Runs before Scrapy's RedirectMiddleware: a Location that is not http(s) is not followed."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location") if response.status in REDIRECTS else None
+        if location:
+            try:
+                scheme = urlsplit(urljoin(response.url, location.decode("utf-8", errors="replace").strip())).scheme
+            except ValueError:
+                scheme = ""
+            if scheme.lower() not in ("http", "https"):
+                request.meta["dont_redirect"] = True
+        return response
 
 
 class PageMetaRefresh(MetaRefreshMiddleware):
