@@ -61,10 +61,24 @@ def link_kind(tag: str, url: str) -> LinkKind:
 
 
 def srcset_urls(value: str | None) -> list[str]:
-    """The URLs of a ``srcset``: comma-separated candidates ``url [descriptor]``."""
+    """The URLs of a ``srcset`` (``url [descriptor], ...``), split the way browsers split it:
+    a URL runs to the next whitespace and may itself hold commas (``resize,w_100``)."""
     out: list[str] = []
-    for candidate in (value or "").split(","):
-        url = candidate.strip().split(None, 1)[0] if candidate.strip() else ""
+    text, i, n = value or "", 0, len(value or "")
+    while i < n:
+        while i < n and (text[i].isspace() or text[i] == ","):
+            i += 1
+        start = i
+        while i < n and not text[i].isspace():
+            i += 1
+        url = text[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:  # skip the descriptors, up to a comma outside parentheses
+            depth = 0
+            while i < n and (text[i] != "," or depth):
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+                i += 1
         if url:
             out.append(url)
     return out

@@ -232,3 +232,19 @@ def test_an_exception_while_reading_a_page_is_recorded_and_the_rest_goes_on(monk
     spider = inline_spider()
     read(spider, page, "<html><title>t</title><body><a href='/x.html'>x</a></body></html>")
     assert [(s.reason, "boom in links" in s.detail) for s in spider.collector.snapshot.skips] == [("page_error", True)]
+
+
+def test_addresses_are_read_as_a_browser_reads_them():
+    from portalwatch.crawler.extract.links import link_target, refresh_url, srcset_urls
+
+    page = "http://www.example.gov.cn/xxgk/index.html"
+    assert link_target(page, "  /a.html\n") == "http://www.example.gov.cn/a.html"
+    # the space is encoded (the downloader encodes the rest of the path, as a browser does)
+    assert link_target(page, "通知 2026.html") == "http://www.example.gov.cn/xxgk/通知%202026.html"
+    assert link_target(page, "http://exa\nmple.gov.cn/") == "http://example.gov.cn/"
+    assert link_target(page, "http:/zwgk/") == "http://www.example.gov.cn/zwgk/"  # same scheme: a path
+    assert [link_target(page, h) for h in ("#top", "mailto:a@b.cn", "javascript:;", "data:image/png;base64,AA")] == \
+        [None] * 4
+    assert srcset_urls("/i.jpg?x-oss-process=image/resize,w_100 1x, /j.jpg 2x") == \
+        ["/i.jpg?x-oss-process=image/resize,w_100", "/j.jpg"]
+    assert refresh_url("3; URL='/next.html'") == "/next.html" and refresh_url("5") is None
