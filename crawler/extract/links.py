@@ -45,7 +45,8 @@ _IMAGE_EXT = frozenset("jpg jpeg png gif bmp webp svg ico tif tiff avif".split()
 
 @lru_cache(maxsize=32768)
 def link_kind(tag: str, url: str) -> LinkKind:
-    """``image`` for <img>, ``frame`` for frames, ``attachment`` for files, else ``page``."""
+    """``image`` for images (and CSS images, icons), ``frame`` for frames, ``attachment`` for
+    files, ``page`` for anchors and refresh targets, ``other`` for stylesheets, media, embeds."""
     if tag in _IMAGE_TAGS:
         return "image"
     if tag in ("iframe", "frame"):
