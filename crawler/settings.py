@@ -39,11 +39,11 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
-    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "portalwatch.crawler.redirects.PageMetaRefresh": 580,
     "portalwatch.crawler.redirects.OffWebRedirect": 650,  # sees responses before RedirectMiddleware (600)
 }
-METAREFRESH_MAXDELAY = 1  # only an immediate refresh is a redirect; a delayed one is read as a page
+# Only an immediate meta refresh is a redirect; after a delay the page is read, and its target
+# is one more link (the spider: a homepage that refreshes soon is a splash page, see below).
+METAREFRESH_MAXDELAY = 1
 EXTENSIONS = {
     "portalwatch.crawler.sizelimit.BodySizeLimit": 100,
     "portalwatch.crawler.progress.Progress": 200,
@@ -60,7 +60,7 @@ PORTALWATCH_MAX_URL_LENGTH = 512
 PORTALWATCH_MAX_QUERY_VARIANTS = 100  # distinct query strings per path before it is a trap
 PORTALWATCH_MAX_CALENDAR_VARIANTS = 24  # same, when the query looks like a date/calendar
 PORTALWATCH_MAX_DEPTH = 40
-PORTALWATCH_HOME_REFRESH_MAX_DELAY = 100  # seconds: a homepage that refreshes sooner forwards to its target
+PORTALWATCH_HOME_REFRESH_MAX_DELAY = 100  # s: a homepage refreshing sooner is a splash; its target is read as the homepage
 PORTALWATCH_PROGRESS = True
 PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY
 PORTALWATCH_ANALYSIS_WORKERS = "auto"  # processes parsing pages beside the crawl; "auto" = 1 on 2+ cores, 0 = inline

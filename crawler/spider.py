@@ -22,6 +22,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.response import get_meta_refresh
 from twisted.python.failure import Failure
 
 from portalwatch.crawler import linkcheck
@@ -56,6 +57,7 @@ def http_charset(response: Response) -> str | None:
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
+    home_refresh_delay = 100.0  # PORTALWATCH_HOME_REFRESH_MAX_DELAY
 
     def __init__(self, start_url: str, collector: Collector | None = None,
                  as_of: dt.date | str | None = None, **kwargs: Any) -> None:
@@ -83,6 +85,7 @@ class PortalSpider(scrapy.Spider):
                                  s.getint("PORTALWATCH_MAX_CALENDAR_VARIANTS"),
                                  s.getint("PORTALWATCH_MAX_DEPTH"))
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
+        spider.home_refresh_delay = s.getfloat("PORTALWATCH_HOME_REFRESH_MAX_DELAY")
         workers = s.get("PORTALWATCH_ANALYSIS_WORKERS")
         spider.analyser = Analyser(default_workers() if workers in (None, "", "auto") else int(workers))
         return spider
@@ -150,6 +153,11 @@ class PortalSpider(scrapy.Spider):
             if home:
                 self.unreachable("not_html", "首页不是网页（Content-Type 非 HTML）", response.status)
             return
+        splash = self.splash_target(response) if home else None
+        if splash:
+            async for request in self.read_splash(response, url, splash):
+                yield request
+            return
         if home:
             if not self.scope.is_internal(response.url):
                 self.scope = SiteScope(response.url)  # the portal moved to another host
@@ -169,15 +177,39 @@ class PortalSpider(scrapy.Spider):
         for next_url in page.pagination:
             for request in self.follow(next_url, Link(next_url), depth, priority=10):
                 yield request
-        for link in page.links:
+        for request in self.follow_links(page.links, url, depth + 1):
+            yield request
+
+    def follow_links(self, links: list[Link], url: str, depth: int) -> Iterator[scrapy.Request]:
+        for link in links:
             try:
                 self.collector.add_source(link.url, url)
-                requests = list(self.follow(link.url, link, depth + 1))
+                requests = list(self.follow(link.url, link, depth))
             except Exception as exc:  # noqa: BLE001 - one bad link must not cost the rest of the page
                 self.page_error(url, exc, link.url)
                 continue
-            for request in requests:
-                yield request
+            yield from requests
+
+    def splash_target(self, response: Response) -> str | None:
+        """Where a homepage that refreshes after a delay (a splash page) forwards to, if anywhere."""
+        if response.meta.get("pw_splash"):
+            return None  # one hop only
+        interval, target = get_meta_refresh(response)
+        if not target or not interval < self.home_refresh_delay or url_problem(target):
+            return None
+        return target if url_key(target) != url_key(response.url) else None
+
+    async def read_splash(self, response: Response, url: str, target: str) -> AsyncIterator[scrapy.Request]:
+        """A splash page's links are checked like any page's; the page it forwards to is the
+        homepage citizens use, so that one is read as the homepage (stored under the start URL)."""
+        page = await self.build_page(response, url, True)
+        self.record(url, "ok", response.status, "", response, "crawl")
+        self.seen.add(url_key(target))
+        for request in self.follow_links(page.links, url, 1):
+            yield request
+        request = self.page_request(target, depth=0, home=True)
+        request.meta.update(pw_url=url, pw_splash=True)
+        yield request
 
     async def build_page(self, response: Response, url: str, home: bool) -> Page:
         depth = response.meta.get("pw_depth", 0)

@@ -248,3 +248,20 @@ def test_addresses_are_read_as_a_browser_reads_them():
     assert srcset_urls("/i.jpg?x-oss-process=image/resize,w_100 1x, /j.jpg 2x") == \
         ["/i.jpg?x-oss-process=image/resize,w_100", "/j.jpg"]
     assert refresh_url("3; URL='/next.html'") == "/next.html" and refresh_url("5") is None
+
+
+def test_a_splash_homepage_is_read_and_forwards_to_the_real_homepage(serve, audit, db_path):
+    site = serve(routes={
+        "/": Response("<html><head><meta http-equiv='refresh' content='3; url=/portal/index.html'>"
+                      "<title>欢迎</title></head><body><a href='/portal/index.html'>进入主站</a>"
+                      "<img src='/splash-gone.jpg' alt='欢迎图'></body></html>"),
+        "/portal/index.html": Response("<html><head><title>某某市人民政府</title></head><body>"
+                                       "<a href='/portal/gone.html'>失效</a></body></html>"),
+    })
+    doc = audit(site.url).doc
+    dead = {f["target"] for f in doc["findings"] if f["check"] == "dead_link"}
+    assert dead == {site.url + "splash-gone.jpg", site.url + "portal/gone.html"}
+    with sqlite3.connect(db_path) as db:
+        pages = dict(db.execute("select url, final_url from pages where run_id = ?", [doc["run_id"]]))
+    assert pages == {site.url: site.url + "portal/index.html"}  # the homepage is the page citizens land on
+    assert site.hits("/portal/index.html") == 1
