@@ -35,12 +35,13 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
     from portalwatch.crawler.soft404 import visible_text
 
     html, encoding, note = decode_html(body, charset)
-    fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav)
+    errors: list[str] = []
+    fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors)
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
     fingerprint = fingerprints(fields["title"], [i.title for i in fields["list_items"]], fields["placeholder"],
                                body, len(fields["links"]))
     return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
-            "fingerprint": fingerprint}
+            "fingerprint": fingerprint, "errors": errors}
 
 
 def default_workers() -> int:

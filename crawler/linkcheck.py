@@ -1,16 +1,21 @@
 """Verdicts on link targets: what an HTTP answer or a network failure means.
 
-Dead: 404/410 and other 4xx, 5xx after retries, DNS failure, refused connection,
-timeout, redirect loop, soft 404. Unverifiable: 401/403/412/429 that never clears (a
-WAF protecting the site is not a broken link). Everything else that answers is ok.
+Dead: an answer that never gets past 1xx, 404/410 and other 4xx, 5xx after retries, DNS
+failure, refused connection, timeout, redirect loop, a redirect to a non-HTTP address
+(``ftp:``, ``file:``), a malformed address, soft 404. Unverifiable: 401/403/407/412/429/451
+(and LinkedIn's 999) that never clear: a firewall, a login, a proxy or a legal block stands
+between us and the target, which says nothing about the link itself. Everything else that
+answers (2xx, and 3xx that were not followed, such as 304) is ok. The README has the table.
 """
 
 from __future__ import annotations
 
 import errno
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
                                DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.http import Response
 from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -20,11 +25,18 @@ UNVERIFIABLE = frozenset({401, 403, 407, 412, 429, 451, 999})
 REASONS_ZH = {
     "dns": "域名无法解析", "refused": "连接被拒绝", "timeout": "连接超时", "redirect_loop": "重定向循环",
     "too_many_redirects": "重定向次数过多", "connection_lost": "连接中断", "tls": "证书或加密连接错误",
-    "error": "无法访问",
+    "error": "无法访问", "malformed_url": "链接地址格式错误", "bad_redirect": "跳转到非网页地址",
+    "app_redirect": "跳转到应用协议地址，无法核实",
 }
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+HANDED_TO_APPS = frozenset({"mailto", "tel", "sms", "callto"})
+NOT_WEB = frozenset({"ftp", "ftps", "sftp", "file", "javascript", "vbscript", "data", "about", "blob", "smb", "ws",
+                     "wss", "gopher", "ldap", "chrome", "view-source"})
 
 
 def verdict_for_status(status: int) -> str:
+    if status < 200:  # only an interim answer (100 Continue ...): the page never came
+        return "dead"
     if status < 400:
         return "ok"
     if status in UNVERIFIABLE:
@@ -68,8 +80,38 @@ def _is_reset(exc: BaseException) -> bool:
     return any(isinstance(f, Failure) and _is_reset(f.value) for f in getattr(exc, "reasons", None) or [])
 
 
+def redirect_verdict(response: Response) -> tuple[str, str, str]:
+    """(verdict, reason, Chinese detail) for a redirect Scrapy handed back unfollowed because
+    it leaves the web; ("", "", "") for any other response.
+
+    ``ftp:``/``file:``/``javascript:``/``data:``: no browser opens the target as a page, so
+    the link is dead. ``mailto:``/``tel:``/``sms:``: the browser hands it to the mail or phone
+    app, which works (like a ``mailto:`` link). Any other scheme is an app link
+    (``weixin://``, ``itms-apps://``) that works on some phones: unverifiable, not dead.
+    """
+    if response.status not in REDIRECTS:
+        return "", "", ""
+    raw = response.headers.get(b"Location")
+    if not raw:
+        return "", "", ""
+    location = raw.decode("utf-8", errors="replace").strip()
+    try:
+        scheme = urlsplit(urljoin(response.url, location)).scheme.lower()
+    except ValueError:
+        return "dead", "bad_redirect", f"跳转地址格式错误：{location[:200]}"
+    if scheme in ("http", "https"):
+        return "", "", ""
+    if scheme in HANDED_TO_APPS:
+        return "ok", "", ""
+    if scheme in NOT_WEB:
+        return "dead", "bad_redirect", f"{scheme}: 地址 {location[:200]}"
+    return "unverifiable", "app_redirect", f"{scheme}: 地址 {location[:200]}"
+
+
 def reason_text(reason: str, status: int | None) -> str:
     """The reason in Chinese, for messages and evidence."""
+    if reason.startswith("http_") and status and status < 200:
+        return f"服务器只回复了临时响应 HTTP {status}，没有返回页面"
     if reason.startswith("http_") and status:
         return f"HTTP {status}"
     if reason.startswith("soft404"):

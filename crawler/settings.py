@@ -40,7 +40,11 @@ DOWNLOADER_MIDDLEWARES = {
     "portalwatch.crawler.traps.SkipTrappedRequests": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
+    "portalwatch.crawler.redirects.OffWebRedirect": 650,  # sees responses before RedirectMiddleware (600)
 }
+# Only an immediate meta refresh is a redirect; after a delay the page is read, and its target
+# is one more link (the spider: a homepage that refreshes soon is a splash page, see below).
+METAREFRESH_MAXDELAY = 1
 EXTENSIONS = {
     "portalwatch.crawler.sizelimit.BodySizeLimit": 100,
     "portalwatch.crawler.progress.Progress": 200,
@@ -59,6 +63,7 @@ PORTALWATCH_TRAP_REPEATS = 8  # calendar pages in a row that show nothing new (d
 PORTALWATCH_TRAP_REPEATS_PLAIN = 20  # same for other query parameters (printed dates aside); ids with content never
 PORTALWATCH_CALENDAR_WINDOW_DAYS = 730  # beyond this from --as-of, 2 repeated calendar pages end the calendar
 PORTALWATCH_MAX_DEPTH = 40
+PORTALWATCH_HOME_REFRESH_MAX_DELAY = 100  # s: a homepage refreshing sooner is a splash; its target is read as the homepage
 PORTALWATCH_PROGRESS = True
 PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY
 PORTALWATCH_ANALYSIS_WORKERS = "auto"  # processes parsing pages beside the crawl; "auto" = 1 on 2+ cores, 0 = inline

@@ -6,7 +6,8 @@ handed to a user's own check.
 
 The shapes, from the bottom up:
 
-- ``Link``: one outgoing reference on a page (anchor, image, attachment, frame).
+- ``Link``: one outgoing reference on a page (anchor, image, attachment, frame, or ``other``:
+  stylesheet, media file, embed). A malformed address is kept as written.
 - ``ListItem``: one entry of a list on a page (title, URL, date as shown).
 - ``NavNode``: one column in a navigation tree (name, URL, children).
 - ``Page``: one fetched HTML page and what was extracted from it.

@@ -22,6 +22,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.response import get_meta_refresh
 from twisted.python.failure import Failure
 
 from portalwatch.crawler import linkcheck
@@ -31,6 +32,7 @@ from portalwatch.crawler.scope import SiteScope, url_key
 from portalwatch.crawler.traps import DETAIL as TRAP_DETAIL, TrapGuard, trap_reason
 from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
+from portalwatch.crawler.urlsyntax import url_problem
 
 HTML_TYPES = ("text/html", "application/xhtml")
 # Exceptions that say our code (a middleware, an extension) broke, not the site: such a
@@ -60,6 +62,7 @@ def http_charset(response: Response) -> str | None:
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
+    home_refresh_delay = 100.0  # PORTALWATCH_HOME_REFRESH_MAX_DELAY
 
     def __init__(self, start_url: str, collector: Collector | None = None,
                  as_of: dt.date | str | None = None, **kwargs: Any) -> None:
@@ -88,6 +91,7 @@ class PortalSpider(scrapy.Spider):
                                  s.getint("PORTALWATCH_TRAP_REPEATS"), s.getint("PORTALWATCH_TRAP_REPEATS_PLAIN"),
                                  spider.as_of, s.getint("PORTALWATCH_CALENDAR_WINDOW_DAYS"))
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
+        spider.home_refresh_delay = s.getfloat("PORTALWATCH_HOME_REFRESH_MAX_DELAY")
         workers = s.get("PORTALWATCH_ANALYSIS_WORKERS")
         spider.analyser = Analyser(default_workers() if workers in (None, "", "auto") else int(workers))
         return spider
@@ -125,9 +129,27 @@ class PortalSpider(scrapy.Spider):
     # -- pages ------------------------------------------------------------------------
 
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """Read one page; whatever goes wrong is recorded as a ``page_error`` skip, never lost."""
+        try:
+            async for request in self.read_page(response):
+                yield request
+        except Exception as exc:  # noqa: BLE001 - recorded in the run, shown in the summary
+            self.page_error(response.meta["pw_url"], exc)
+
+    def page_error(self, url: str, exc: BaseException, target: str = "") -> None:
+        where = f"处理链接 {target[:200]} 时" if target else "读取页面时"
+        self.collector.add_skip(url, "page_error", f"{where}出错：{type(exc).__name__}: {exc}"[:500])
+
+    async def read_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         url = response.meta["pw_url"]
         home = response.meta.get("pw_home", False)
-        if response.status >= 400:
+        verdict, reason, detail = linkcheck.redirect_verdict(response)
+        if verdict:  # a redirect out of the web: nothing to read
+            self.record(url, verdict, response.status, reason, response, "crawl", detail=detail)
+            if home:
+                self.unreachable(reason or "not_html", detail or "首页跳转到非网页地址", response.status)
+            return
+        if response.status >= 400 or response.status < 200:
             verdict = linkcheck.verdict_for_status(response.status)
             self.record(url, verdict, response.status, f"http_{response.status}", response, "crawl")
             if home:
@@ -140,6 +162,11 @@ class PortalSpider(scrapy.Spider):
             self.record(url, "ok", response.status, "", response, "crawl")
             if home:
                 self.unreachable("not_html", "首页不是网页（Content-Type 非 HTML）", response.status)
+            return
+        splash = self.splash_target(response) if home else None
+        if splash:
+            async for request in self.read_splash(response, url, splash):
+                yield request
             return
         if home:
             if not self.scope.is_internal(response.url):
@@ -165,10 +192,39 @@ class PortalSpider(scrapy.Spider):
         for next_url in page.pagination:
             for request in self.follow(next_url, Link(next_url), depth, priority=10):
                 yield request
-        for link in page.links:
-            self.collector.add_source(link.url, url)
-            for request in self.follow(link.url, link, depth + 1):
-                yield request
+        for request in self.follow_links(page.links, url, depth + 1):
+            yield request
+
+    def follow_links(self, links: list[Link], url: str, depth: int) -> Iterator[scrapy.Request]:
+        for link in links:
+            try:
+                self.collector.add_source(link.url, url)
+                requests = list(self.follow(link.url, link, depth))
+            except Exception as exc:  # noqa: BLE001 - one bad link must not cost the rest of the page
+                self.page_error(url, exc, link.url)
+                continue
+            yield from requests
+
+    def splash_target(self, response: Response) -> str | None:
+        """Where a homepage that refreshes after a delay (a splash page) forwards to, if anywhere."""
+        if response.meta.get("pw_splash"):
+            return None  # one hop only
+        interval, target = get_meta_refresh(response)
+        if not target or not interval < self.home_refresh_delay or url_problem(target):
+            return None
+        return target if url_key(target) != url_key(response.url) else None
+
+    async def read_splash(self, response: Response, url: str, target: str) -> AsyncIterator[scrapy.Request]:
+        """A splash page's links are checked like any page's; the page it forwards to is the
+        homepage citizens use, so that one is read as the homepage (stored under the start URL)."""
+        page = await self.build_page(response, url, True)
+        self.record(url, "ok", response.status, "", response, "crawl")
+        self.seen.add(url_key(target))
+        for request in self.follow_links(page.links, url, 1):
+            yield request
+        request = self.page_request(target, depth=0, home=True)
+        request.meta.update(pw_url=url, pw_splash=True)
+        yield request
 
     async def build_page(self, response: Response, url: str, home: bool) -> Page:
         depth = response.meta.get("pw_depth", 0)
@@ -180,6 +236,8 @@ class PortalSpider(scrapy.Spider):
                     content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
                     size=len(response.body), truncated=bool(response.meta.get("pw_truncated")),
                     **fields)
+        for error in result.get("errors", ()):
+            self.collector.add_skip(url, "page_error", f"提取页面内容时出错：{error}"[:500])
         if page.truncated:
             self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
@@ -255,6 +313,8 @@ class PortalSpider(scrapy.Spider):
     # -- scheduling -------------------------------------------------------------------
 
     def follow(self, url: str, link: Link, depth: int, priority: int = 0) -> Iterator[scrapy.Request]:
+        if self.malformed(url):
+            return
         key = url_key(url)
         if key in self.seen:
             return
@@ -290,6 +350,16 @@ class PortalSpider(scrapy.Spider):
         self.collector.add_skip(url, reason, TRAP_DETAIL[reason])
         yield self.probe_request(url, Link(url), method="HEAD", pw_no_body=True)
 
+    def malformed(self, url: str) -> bool:
+        """Record an address no browser can open as a dead link, without fetching it."""
+        problem = url_problem(url)
+        if problem and url not in self.seen:
+            self.seen.add(url)
+            self.collector.add_check(LinkCheck(target=url, verdict="dead", reason="malformed_url",
+                                               detail=f"链接地址格式错误：{problem}", method="none",
+                                               attempts=0, internal=False))
+        return bool(problem)
+
     def probe_request(self, url: str, link: Link, method: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, method=method, callback=self.on_probe, errback=self.on_probe_error,
                               dont_filter=True, priority=-1,
@@ -302,7 +372,11 @@ class PortalSpider(scrapy.Spider):
         url = response.meta["pw_url"]
         method = response.request.method
         kind = response.meta.get("pw_kind", "page")
-        verdict = linkcheck.verdict_for_status(response.status)
+        redirect, reason, detail = linkcheck.redirect_verdict(response)
+        if redirect == "ok":  # mailto:/tel: behind a redirect works like a mailto: link
+            self.record(url, "ok", response.status, "", response, method)
+            return
+        verdict = redirect or linkcheck.verdict_for_status(response.status)
         if method == "HEAD" and (verdict != "ok" or response.status == 405):
             # Servers often refuse or mishandle HEAD: confirm with GET before accusing.
             yield self.probe_request(url, Link(url, kind=kind), method="GET", pw_headers_only=True,
@@ -320,6 +394,9 @@ class PortalSpider(scrapy.Spider):
             if soft:
                 self.record(url, "dead", response.status, "soft404", response, method, detail=soft)
                 return
+        if redirect:
+            self.record(url, redirect, response.status, reason, response, method, detail=detail)
+            return
         self.record(url, verdict, response.status, "" if verdict == "ok" else f"http_{response.status}",
                     response, method)
 

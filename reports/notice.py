@@ -157,6 +157,8 @@ def evidence_lines(item: Mapping[str, Any]) -> list[tuple[str, str]]:
         add("链接文字", ev.get("link_text"))
         status, reason = ev.get("status"), ev.get("reason_text") or ev.get("reason") or ""
         add("访问结果", reason + (f"（HTTP {status}）" if status and str(status) not in reason else ""))
+        if ev.get("reason") in ("malformed_url", "bad_redirect"):  # what exactly to correct
+            add("详细情况", str(ev.get("detail") or "").removeprefix("链接地址格式错误："))
         if ev.get("page_count"):
             add("出现位置", f"{ev['page_count']} 个页面" + ("，含网站首页" if ev.get("on_homepage") else ""))
     elif check == "site_unreachable":

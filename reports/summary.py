@@ -26,7 +26,7 @@ SEVERITY_NAMES = {"veto": "单项否决", "major": "严重", "minor": "一般"}
 SKIP_NAMES = {
     "too_large": "页面过大，只读取了开头", "robots": "robots.txt 不允许抓取", "url_too_long": "网址过长",
     "too_deep": "链接层级过深", "repeating_path": "路径重复（疑似无限链接）", "calendar_trap": "无限日历（连续页面仅日期不同）",
-    "query_trap": "参数变化不改变内容（疑似无限链接）",
+    "query_trap": "参数变化不改变内容（疑似无限链接）", "page_error": "页面处理出错（该页部分内容未检查）",
 }
 
 

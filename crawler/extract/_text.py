@@ -14,6 +14,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
+from ..urlsyntax import url_problem
+
 _WS = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _URL_STRIP = re.compile(r"[\t\r\n]")
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:", "vbscript:", "sms:", "file:")
@@ -136,7 +138,7 @@ def _resolve(base: str, href: str) -> str | None:
         rest = m.group(3).split("#", 1)[0]
         path, _, query = rest.partition("?")
         url = f"{m.group(1).lower()}://{m.group(2).lower()}{path or '/'}"
-        return f"{url}?{query}" if query else url
+        return _browser_form(f"{url}?{query}" if query else url)
     try:
         url = urldefrag(urljoin(base, href))[0]
         parts = urlsplit(url)
@@ -145,7 +147,15 @@ def _resolve(base: str, href: str) -> str | None:
     if parts.scheme.lower() not in _ALLOWED_SCHEMES or not parts.netloc:
         return None
     path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return _browser_form(urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, "")))
+
+
+def _browser_form(url: str) -> str | None:
+    """The URL a browser would request: spaces in path and query encoded; None when it
+    would refuse the URL (bad host or port), so no extractor hands it to the downloader."""
+    if url_problem(url):
+        return None
+    return url.replace(" ", "%20") if " " in url else url
 
 
 def document_base(root: etree._Element, page_url: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from contextvars import ContextVar
 from typing import Any, Callable, TypeVar
 
 from lxml import etree
@@ -30,6 +31,7 @@ from ._text import document_base, fold
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_ERRORS: ContextVar[list[str] | None] = ContextVar("extract_errors", default=None)
 
 MAX_CITED_TITLES = 30
 MAX_TITLE_LEN = 100
@@ -125,19 +127,32 @@ def quoted_titles(texts: list[str], limit: int = MAX_CITED_TITLES) -> list[str]:
 def _safe(fn: Callable[[], T], default: T, what: str) -> T:
     try:
         return fn()
-    except Exception:  # noqa: BLE001 - one extractor must not lose the whole page
+    except Exception as exc:  # noqa: BLE001 - one extractor must not lose the whole page
         log.debug("extractor %s failed", what, exc_info=True)
+        errors = _ERRORS.get()
+        if errors is not None:  # the caller records it in the run: a lost part is never silent
+            errors.append(f"{what}: {type(exc).__name__}: {exc}"[:300])
         return default
 
 
-def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True) -> dict[str, Any]:
-    """The fields of :class:`~portalwatch.crawler.snapshot.Page` that come from the HTML."""
-    return extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav)[0]
+def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True,
+                 errors: list[str] | None = None) -> dict[str, Any]:
+    """The fields of :class:`~portalwatch.crawler.snapshot.Page` that come from the HTML;
+    an extractor that fails adds a line to ``errors`` and leaves its fields empty."""
+    return extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors)[0]
 
 
-def extract_page_and_text(html: str, url: str, *, as_of: dt.date,
-                          with_nav: bool = True) -> tuple[dict[str, Any], str]:
+def extract_page_and_text(html: str, url: str, *, as_of: dt.date, with_nav: bool = True,
+                          errors: list[str] | None = None) -> tuple[dict[str, Any], str]:
     """The page's fields and its main text (for the crawler's content fingerprint), from one parse."""
+    token = _ERRORS.set(errors)
+    try:
+        return _extract(html, url, as_of, with_nav)
+    finally:
+        _ERRORS.reset(token)
+
+
+def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[str, Any], str]:
     out = empty_page()
     root = _safe(lambda: parse_html(html), None, "parse")
     if root is None:
