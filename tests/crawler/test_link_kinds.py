@@ -191,7 +191,7 @@ def read(spider, url: str, html: str) -> list:
 
 def inline_spider():
     from portalwatch.crawler.analysis import Analyser
-    from portalwatch.crawler.scope import TrapGuard
+    from portalwatch.crawler.traps import TrapGuard
     from portalwatch.crawler.spider import PortalSpider
 
     spider = PortalSpider(start_url="http://www.example.gov.cn/", as_of="2026-11-20")
