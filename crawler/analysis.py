@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from portalwatch.crawler.extract.encoding import decode_html
-from portalwatch.crawler.extract.page import extract_page
+from portalwatch.crawler.extract.page import extract_page, parse_depth_exceeded
 
 log = logging.getLogger(__name__)
 TEXT_NEEDED_BELOW = 2000  # visible characters under which soft-404 phrases are looked for in the body
@@ -35,8 +35,10 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
 
     html, encoding, note = decode_html(body, charset)
     fields = extract_page(html, url, as_of=as_of, with_nav=with_nav)
+    too_deep = parse_depth_exceeded()
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
-    return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text}
+    return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
+            "too_deep": too_deep}
 
 
 def default_workers() -> int:

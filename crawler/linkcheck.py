@@ -2,13 +2,16 @@
 
 Dead: 404/410 and other 4xx, 5xx after retries, DNS failure, refused connection,
 timeout, redirect loop, soft 404. Unverifiable: 401/403/412/429 that never clears (a
-WAF protecting the site is not a broken link). Everything else that answers is ok.
+WAF protecting the site is not a broken link), and a target too large to read (it answered,
+but what it is could not be looked at). Everything else that answers is ok.
 """
 
 from __future__ import annotations
 
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
-                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+import re
+
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -18,8 +21,10 @@ UNVERIFIABLE = frozenset({401, 403, 407, 412, 429, 451, 999})
 REASONS_ZH = {
     "dns": "域名无法解析", "refused": "连接被拒绝", "timeout": "连接超时", "redirect_loop": "重定向循环",
     "too_many_redirects": "重定向次数过多", "connection_lost": "连接中断", "tls": "证书或加密连接错误",
-    "error": "无法访问",
+    "error": "无法访问", "too_large": "内容过大，未读取",
 }
+UNVERIFIABLE_REASONS = frozenset({"too_large"})  # failures that say nothing against the link
+_SIZES = re.compile(r"\((\d+)\)")
 
 
 def verdict_for_status(status: int) -> str:
@@ -34,6 +39,8 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
     """(machine reason, detail) for a request that got no usable answer."""
     exc = failure.value
     detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, DownloadCancelledError):  # the declared size is beyond DOWNLOAD_MAXSIZE
+        return "too_large", too_large_detail(str(exc))
     if isinstance(exc, (net.DNSLookupError, CannotResolveHostError)):
         return "dns", detail
     if isinstance(exc, (net.ConnectionRefusedError, DownloadConnectionRefusedError)):
@@ -52,6 +59,20 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
     if "SSL" in detail or "OpenSSL" in detail:
         return "tls", detail
     return "error", detail
+
+
+def too_large_detail(message: str) -> str:
+    """Chinese detail from Scrapy's "expected response size (N) larger than download max size (M)"."""
+    sizes = [int(n) for n in _SIZES.findall(message)]
+    if len(sizes) >= 2:
+        return (f"对方声明内容大小为 {sizes[0] / 1048576:.0f} MB，超过读取上限 {sizes[1] / 1048576:.0f} MB，"
+                "未读取内容，无法核实该链接是否有效")
+    return "内容过大，超过读取上限，未读取内容，无法核实该链接是否有效"
+
+
+def verdict_for_failure(reason: str) -> str:
+    """``unverifiable`` for failures that are not the link's fault, else ``dead``."""
+    return "unverifiable" if reason in UNVERIFIABLE_REASONS else "dead"
 
 
 def reason_text(reason: str, status: int | None) -> str:

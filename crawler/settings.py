@@ -25,7 +25,7 @@ DOWNLOAD_TIMEOUT = 15  # the national rule's limit for a page to open
 DNS_TIMEOUT = 10
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # hard stop; pages are cut much earlier (below)
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # a link target declaring more is not read (unverifiable); pages are cut earlier
 DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True  # the spider judges statuses itself
 
@@ -39,6 +39,9 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
+    # inflates gzip/deflate/br/zstd only up to the body limit (a compression bomb costs MBs)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "portalwatch.crawler.decompress.BoundedDecompression": 590,
 }
 EXTENSIONS = {
     "portalwatch.crawler.sizelimit.BodySizeLimit": 100,
@@ -49,6 +52,7 @@ EXTENSIONS = {
 PORTALWATCH_MAX_PAGES = 5000
 PORTALWATCH_MAX_PAGE_BYTES = 4 * 1024 * 1024  # a page body is cut here and marked truncated
 PORTALWATCH_PROBE_BYTES = 256 * 1024  # body read when a link check needs to look at the page
+PORTALWATCH_MAX_LINKS_PER_PAGE = 5000  # links of one page that are checked or followed; the rest is a skip
 PORTALWATCH_RETRY_BACKOFF = 0.5  # first retry waits this long, doubling each time
 PORTALWATCH_RETRY_BACKOFF_MAX = 10.0
 PORTALWATCH_RETRY_AFTER_MAX = 30.0  # longest Retry-After honoured

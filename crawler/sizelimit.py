@@ -3,6 +3,11 @@
 Pages are read up to PORTALWATCH_MAX_PAGE_BYTES and then marked truncated; link-check
 GETs read PORTALWATCH_PROBE_BYTES (``meta["pw_body_limit"]``) or only the headers
 (``meta["pw_headers_only"]``). The response arrives with the flag ``download_stopped``.
+
+A page that declares more than DOWNLOAD_MAXSIZE is still read up to the page limit (Scrapy
+would cancel it, and a 2 GB homepage would look unreachable); a link target that does is
+cancelled and judged unverifiable by the spider (see ``linkcheck.failure_reason``).
+Compressed bodies are bounded again when inflated (crawler/decompress.py).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class BodySizeLimit:
     def headers_received(self, headers, body_length, request: Request, spider: Spider) -> None:
         if request.meta.get("pw_headers_only"):
             raise StopDownload(fail=False)
+        if "pw_body_limit" not in request.meta and "download_maxsize" not in request.meta:
+            request.meta["download_maxsize"] = 0  # a page: bytes_received cuts it at the page limit
 
     def bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
         seen = request.meta.get("pw_bytes", 0) + len(data)

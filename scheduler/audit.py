@@ -3,7 +3,9 @@
 The crawl runs Scrapy's reactor in this process, and Twisted's reactor cannot be
 restarted, so one process runs one audit; the monitor runs each audit in its own
 subprocess. Pages stream into the database while the crawl goes; the run is closed
-in one transaction at the end, or marked ``interrupted`` when stopped halfway.
+in one transaction at the end, or marked ``interrupted`` when stopped halfway. A crawl
+stopped by ``--time-limit`` ends ``cut_short``: the findings on what was seen are stored,
+but the run never counts as complete.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from portalwatch.checks.registry import CheckResults, run_checks
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.snapshot import Snapshot
 from portalwatch.reports.storage import Store, now_iso
+from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT  # the same default as ``portalwatch run``
 
 log = logging.getLogger(__name__)
+CUT_SHORT = "cut_short"  # run status: the time limit stopped the crawl
 
 
 class AuditError(Exception):
@@ -43,12 +47,13 @@ class AuditOptions:
     progress: bool = True
     site_name: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # raw Scrapy / PORTALWATCH_* overrides
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds of crawling, then the run ends cut_short
 
 
 @dataclass
 class AuditResult:
     run_id: int
-    status: str  # complete, unreachable, interrupted
+    status: str  # complete, unreachable, interrupted, cut_short
     document: dict[str, Any]
     snapshot: Snapshot
     checks: CheckResults
@@ -106,6 +111,7 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
         "PORTALWATCH_PROGRESS": opts.progress,
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
         "LOGSTATS_INTERVAL": 0,
+        "CLOSESPIDER_TIMEOUT": opts.time_limit,  # Scrapy's CloseSpider: reason "closespider_timeout"
     }
     from portalwatch.crawler.render import render_settings
 
@@ -149,26 +155,41 @@ def run_audit(opts: AuditOptions) -> AuditResult:
         raise
     collector.flush()
     snapshot.finished = now_iso()
-    if not snapshot.complete and not snapshot.unreachable:
-        store.finish_run(run_id, status="interrupted", link_checks=snapshot.link_checks.values(),
+    cut_short = was_cut_short(snapshot)
+    if not snapshot.complete and not snapshot.unreachable and not (cut_short and snapshot.home):
+        # stopped before the homepage was read, the time limit included: nothing to judge
+        status = CUT_SHORT if cut_short else "interrupted"
+        store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
                          link_sources=snapshot.link_sources, skips=snapshot.skips, findings=[],
-                         score=None, verdict=None, grade=None, summary=summary_facts(snapshot, None))
-        return AuditResult(run_id, "interrupted", {}, snapshot, CheckResults())
+                         score=None, verdict=None, grade=None,
+                         summary=summary_facts(snapshot, None) | bounds_facts(snapshot, opts))
+        return AuditResult(run_id, status, {}, snapshot, CheckResults())
     settings = {"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings}
     ctx = Context(profile=profile, as_of=opts.as_of, settings=settings)
     results = run_checks(snapshot, ctx, overrides=settings.get("PORTALWATCH_CHECKS"))
     score = score_site(results, snapshot, ctx)
-    status = "unreachable" if snapshot.unreachable else "complete"
+    status = "unreachable" if snapshot.unreachable else CUT_SHORT if cut_short else "complete"
     findings = [f.to_dict() | {"fingerprint": fingerprint(opts.url, f.to_dict())} for f in results.findings]
     store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
                      link_sources=snapshot.link_sources, skips=snapshot.skips, findings=findings,
                      score=score.get("score"), verdict=score.get("verdict"), grade=score.get("grade"),
-                     summary=summary_facts(snapshot, results) | {"score": score})
+                     summary=summary_facts(snapshot, results) | {"score": score} | bounds_facts(snapshot, opts))
     from portalwatch.reports.summary import audit_document
 
     document = audit_document(store, run_id)
     store.close()
     return AuditResult(run_id, status, document, snapshot, results, score)
+
+
+def was_cut_short(snapshot: Snapshot) -> bool:
+    """True when the time limit (CLOSESPIDER_TIMEOUT) closed the crawl."""
+    return snapshot.stats.get("close_reason") == "closespider_timeout"
+
+
+def bounds_facts(snapshot: Snapshot, opts: AuditOptions) -> dict[str, Any]:
+    """What the run's bounds left out: cut short by the time limit, links beyond the per-page limit."""
+    return {"cut_short": was_cut_short(snapshot), "time_limit": opts.time_limit,
+            "links_over_limit": int(snapshot.stats.get("links_over_limit", 0))}
 
 
 def fingerprint(site: str, finding: dict[str, Any]) -> str:

@@ -2,7 +2,8 @@
 
 Exit statuses of ``audit``: 0 audit done (findings or not); 2 bad arguments or unusable
 URL (one-line error, nothing written); 3 site unreachable (the finding is stored);
-1 interrupted.
+1 interrupted, or cut short by ``--time-limit`` (what was seen is stored and printed,
+the run is marked ``cut_short``, never complete).
 """
 
 from __future__ import annotations
@@ -51,6 +52,27 @@ def parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
     return settings
 
 
+class Duration(click.ParamType):
+    """Seconds, as ``portalwatch run --time-limit`` takes them; ``90s``, ``30m``, ``4h`` work too."""
+
+    name = "duration"
+    UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)):
+            seconds = float(value)
+        else:
+            text = str(value).strip().lower()
+            unit = next((u for u in sorted(self.UNITS, key=len, reverse=True) if text.endswith(u)), "")
+            try:
+                seconds = float(text[:len(text) - len(unit)]) * self.UNITS.get(unit, 1)
+            except ValueError:
+                self.fail(f"应为秒数或带单位的时长（如 90s、30m、4h）：{value}", param, ctx)
+        if not seconds >= 1:
+            self.fail(f"时长至少 1 秒：{value}", param, ctx)
+        return seconds
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"错误：{message}", err=True)
     sys.exit(code)
@@ -88,10 +110,12 @@ def main(verbose: int) -> None:
 @click.option("--no-progress", is_flag=True, help="不显示进度")
 @click.option("--set", "raw_settings", multiple=True, metavar="KEY=VALUE",
               help="高级：覆盖爬虫设置（Scrapy 或 PORTALWATCH_* 设置），可重复")
+@click.option("--time-limit", type=Duration(), default=None, show_default="14400",
+              help="抓取的最长时间（秒，或 90s、30m、4h）；超时即停止，已检查的结果照常保存，但本次运行记为未完成（cut_short）")
 @click.option("--site-name", default=None, hidden=True, help="已登记网站的名称（由监测程序传入）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
           concurrency: int, delay: float, timeout: float, ignore_robots: bool, no_progress: bool,
-          raw_settings: tuple[str, ...], site_name: str | None = None) -> None:
+          raw_settings: tuple[str, ...], time_limit: float | None = None, site_name: str | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
     from portalwatch.scheduler.audit import AuditError, AuditOptions, run_audit
@@ -100,6 +124,8 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
                         ignore_robots=ignore_robots, progress=not no_progress,
                         settings=parse_settings(raw_settings), site_name=site_name)
+    if time_limit is not None:
+        opts.time_limit = time_limit
     try:
         result = run_audit(opts)
     except AuditError as exc:
@@ -110,11 +136,19 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
         return
     if result.status == "interrupted":
         fail(f"审计被中断（运行编号 {result.run_id}），本次运行标记为未完成。", EXIT_INTERRUPTED)
-    if fmt == "json":
-        click.echo(json.dumps(result.document, ensure_ascii=False, indent=2))
-    else:
-        print_summary(result.document)
-    sys.exit(EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
+    cut_short = result.status == "cut_short"
+    if cut_short:
+        note = (f"审计超过时间限制（{opts.time_limit:g} 秒）提前结束（运行编号 {result.run_id}）：结果只涵盖已抓取的部分，"
+                "本次运行标记为未完成（cut_short），不能视为完整检查。")
+        if fmt == "text":
+            click.echo(note)
+        click.echo(note, err=True)
+    if result.document:
+        if fmt == "json":
+            click.echo(json.dumps(result.document, ensure_ascii=False, indent=2))
+        else:
+            print_summary(result.document)
+    sys.exit(EXIT_INTERRUPTED if cut_short else EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
 
 
 @main.command()

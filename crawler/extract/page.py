@@ -31,8 +31,12 @@ T = TypeVar("T")
 
 MAX_CITED_TITLES = 30
 MAX_TITLE_LEN = 100
-# plain etree elements: lxml.html's Python class lookup costs more than the parse itself
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+# plain etree elements: lxml.html's Python class lookup costs more than the parse itself;
+# huge_tree lifts libxml2's nesting limit from 256 to 2048 levels (generated pages nest deep),
+# beyond which the parser stops: parse_depth_exceeded() says so.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+                           huge_tree=True)
+_last_parse = {"too_deep": False}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
 PAGE_KEYS = (
@@ -51,6 +55,7 @@ def empty_page() -> dict[str, Any]:
 
 def parse_html(html: str) -> etree._Element | None:
     """The document root, or None when there is nothing to parse."""
+    _last_parse["too_deep"] = False
     if not html or not html.strip():
         return None
     text = _XML_DECL.sub("", html, count=1).replace("\x00", "")
@@ -58,11 +63,18 @@ def parse_html(html: str) -> etree._Element | None:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+    finally:
+        _last_parse["too_deep"] = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log)
     if root is None:
         return None
     root = root.getroottree().getroot()
     _adopt_stray_content(root)
     return root
+
+
+def parse_depth_exceeded() -> bool:
+    """True when the last :func:`parse_html` stopped at libxml2's nesting limit (the rest is lost)."""
+    return _last_parse["too_deep"]
 
 
 def _adopt_stray_content(root: etree._Element) -> None:
