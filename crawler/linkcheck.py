@@ -24,7 +24,7 @@ REASONS_ZH = {
     "error": "无法访问", "too_large": "内容过大，未读取",
 }
 UNVERIFIABLE_REASONS = frozenset({"too_large"})  # failures that say nothing against the link
-_SIZES = re.compile(r"\((\d+)\)")
+_SIZES = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
 
 def verdict_for_status(status: int) -> str:
@@ -62,11 +62,11 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
 
 
 def too_large_detail(message: str) -> str:
-    """Chinese detail from Scrapy's "expected response size (N) larger than download max size (M)"."""
-    sizes = [int(n) for n in _SIZES.findall(message)]
-    if len(sizes) >= 2:
-        return (f"对方声明内容大小为 {sizes[0] / 1048576:.0f} MB，超过读取上限 {sizes[1] / 1048576:.0f} MB，"
-                "未读取内容，无法核实该链接是否有效")
+    """Chinese detail from Scrapy's "... N bytes which is larger than download max size (M) ..."."""
+    m = _SIZES.search(message)
+    if m:
+        size, limit = (int(n) / 1048576 for n in m.groups())
+        return f"对方声明内容大小为 {size:.0f} MB，超过读取上限 {limit:.0f} MB，未读取内容，无法核实该链接是否有效"
     return "内容过大，超过读取上限，未读取内容，无法核实该链接是否有效"
 
 
