@@ -105,7 +105,7 @@ def inflate_brotli(data: bytes, limit: int) -> bytes:
         if size >= limit or d.is_finished():
             break
         chunk = d.process(b"", output_buffer_limit=min(CHUNK, limit - size))
-    return b"".join(out)[:limit]
+    return b"".join(out)
 
 
 def inflate_zstd(data: bytes, limit: int) -> bytes:
@@ -137,6 +137,7 @@ class BoundedDecompression(HttpCompressionMiddleware):
 
     def process_response(self, request: Request, response: Response,
                          spider: Spider | None = None) -> Request | Response:
+        counted = request.meta.pop("pw_inflated", None)  # the download's counter (sizelimit.py)
         encodings = response.headers.getlist("Content-Encoding")
         if request.method == "HEAD" or not encodings:
             return response
@@ -145,13 +146,11 @@ class BoundedDecompression(HttpCompressionMiddleware):
         body = response.body
         try:
             for encoding in to_decode:
-                # one byte more than the limit tells "there was more" from "exactly the limit"
-                body = DECODERS[encoding](body, limit + 1)
+                body = DECODERS[encoding](body, limit)
         except (zlib.error, OSError, brotli.error, ValueError):
             return response  # not what it claims to be: leave it as sent, undecoded
-        if len(body) > limit:
-            body = body[:limit]
-            request.meta["pw_truncated"] = True
+        if len(body) >= limit and (counted is None or counted.broken or counted.size > limit):
+            request.meta["pw_truncated"] = True  # the counter saw more than the limit: not "exactly the limit"
         if self.stats:
             self.stats.inc_value("httpcompression/response_bytes", len(body))
             self.stats.inc_value("httpcompression/response_count")
@@ -166,3 +165,53 @@ class BoundedDecompression(HttpCompressionMiddleware):
         if not to_keep:
             del response.headers["Content-Encoding"]
         return response
+
+
+class InflatedSize:
+    """Counts what a compressed body inflates to while it downloads, output discarded.
+
+    BodySizeLimit stops the download as soon as the inflated size passes the limit, so a
+    bomb costs a few KB of transfer instead of the compressed limit (4 MB) per response.
+    Counting never fails a download: on a decoding error it simply stops counting.
+    """
+
+    def __init__(self, encoding: bytes) -> None:
+        self.encoding = encoding
+        self.size = 0
+        self.broken = False
+        self._d: Any = self._new(encoding)
+
+    @staticmethod
+    def _new(encoding: bytes, raw: bool = False) -> Any:
+        if encoding == b"br":
+            return brotli.Decompressor()
+        if encoding == b"zstd":
+            return zstd.ZstdDecompressor()
+        return zlib.decompressobj(-15 if raw else 47)  # 47: zlib or gzip header, auto-detected
+
+    def feed(self, data: bytes, limit: int) -> int:
+        """Add downloaded bytes; returns the inflated size so far (stops counting past ``limit``)."""
+        if self.broken or self.size > limit:
+            return self.size
+        try:
+            if self.encoding == b"br":
+                chunk = self._d.process(data, output_buffer_limit=CHUNK)
+                while chunk and self.size <= limit:
+                    self.size += len(chunk)
+                    chunk = self._d.process(b"", output_buffer_limit=CHUNK) if not self._d.is_finished() else b""
+            elif self.encoding == b"zstd":
+                self.size += len(self._d.decompress(data, max_length=limit + 1 - self.size))
+            else:
+                self._feed_zlib(data, limit)
+        except (zlib.error, brotli.error, zstd.ZstdError, EOFError, ValueError):
+            self.broken = True
+        return self.size
+
+    def _feed_zlib(self, data: bytes, limit: int) -> None:
+        try:
+            self.size += len(self._d.decompress(data, limit + 1 - self.size))
+        except zlib.error:
+            if self.size or self.encoding != b"deflate":
+                raise
+            self._d = self._new(self.encoding, raw=True)  # raw deflate, as some Microsoft servers send it
+            self.size += len(self._d.decompress(data, limit + 1 - self.size))
