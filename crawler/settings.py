@@ -42,6 +42,9 @@ DOWNLOADER_MIDDLEWARES = {
     # inflates gzip/deflate/br/zstd only up to the body limit (a compression bomb costs MBs)
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "portalwatch.crawler.decompress.BoundedDecompression": 590,
+    # meta refresh read from the page's first 8 KB, not from a decoded copy of the whole page
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "portalwatch.crawler.metarefresh.HeadMetaRefresh": 580,
 }
 EXTENSIONS = {
     "portalwatch.crawler.sizelimit.BodySizeLimit": 100,
