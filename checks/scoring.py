@@ -175,6 +175,16 @@ def pending_reasons(undecided: Iterable[Any]) -> list[str]:
     return out
 
 
+def crawl_gaps(site: Snapshot) -> list[str]:
+    """Why the crawl itself did not see the whole site: then no pass can be claimed."""
+    gaps = []
+    if site.stats.get("cut_short"):
+        gaps.append("抓取超过时间限制（--time-limit）提前结束，未抓取的页面未能检查")
+    if site.stats.get("max_pages_reached"):
+        gaps.append("抓取达到页面数上限（--max-pages），其余页面未能检查")
+    return gaps
+
+
 def score_site(findings: list[Finding], site: Snapshot, ctx: Context,
                undecided: Iterable[Any] = ()) -> ScoreResult:
     """The site's score, verdict, grade, veto reasons, early warnings and deductions; with
@@ -182,7 +192,7 @@ def score_site(findings: list[Finding], site: Snapshot, ctx: Context,
     s = _Settings(ctx)
     veto = vetoes(findings, s)
     warn = warnings(findings, site, ctx, s)
-    pending = pending_reasons(undecided)
+    pending = crawl_gaps(site) + pending_reasons(undecided)
     if veto:
         return ScoreResult(0.0, FAIL, FAIL, veto, warn, [], pending)
     lost = deductions(findings, s)

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from portalwatch.crawler.extract.encoding import decode_html
-from portalwatch.crawler.extract.page import extract_page_and_text
+from portalwatch.crawler.extract.page import extract_page_and_text, parse_depth_exceeded
 from portalwatch.crawler.traps import fingerprints
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,12 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
     html, encoding, note = decode_html(body, charset)
     errors: list[str] = []
     fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors)
+    too_deep = parse_depth_exceeded()
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
     fingerprint = fingerprints(fields["title"], [i.title for i in fields["list_items"]], fields["placeholder"],
                                body, len(fields["links"]))
     return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
-            "fingerprint": fingerprint, "errors": errors}
+            "fingerprint": fingerprint, "errors": errors, "too_deep": too_deep}
 
 
 def default_workers() -> int:

@@ -5,16 +5,18 @@ failure, refused connection, timeout, redirect loop, a redirect to a non-HTTP ad
 (``ftp:``, ``file:``), a malformed address, soft 404. Unverifiable: 401/403/407/412/429/451
 (and LinkedIn's 999) that never clear: a firewall, a login, a proxy or a legal block stands
 between us and the target, which says nothing about the link itself. Everything else that
-answers (2xx, and 3xx that were not followed, such as 304) is ok. The README has the table.
+answers (2xx, and 3xx that were not followed, such as 304) is ok. A target too large to read (it
+answered, but what it is could not be looked at) is unverifiable too. The README has the table.
 """
 
 from __future__ import annotations
 
 import errno
+import re
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
-                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.http import Response
 from twisted.internet import error as net
 from twisted.python.failure import Failure
@@ -26,12 +28,14 @@ REASONS_ZH = {
     "dns": "域名无法解析", "refused": "连接被拒绝", "timeout": "连接超时", "redirect_loop": "重定向循环",
     "too_many_redirects": "重定向次数过多", "connection_lost": "连接中断", "tls": "证书或加密连接错误",
     "error": "无法访问", "malformed_url": "链接地址格式错误", "bad_redirect": "跳转到非网页地址",
-    "app_redirect": "跳转到应用协议地址，无法核实",
+    "app_redirect": "跳转到应用协议地址，无法核实", "too_large": "内容过大，未读取",
 }
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HANDED_TO_APPS = frozenset({"mailto", "tel", "sms", "callto"})
 NOT_WEB = frozenset({"ftp", "ftps", "sftp", "file", "javascript", "vbscript", "data", "about", "blob", "smb", "ws",
                      "wss", "gopher", "ldap", "chrome", "view-source"})
+UNVERIFIABLE_REASONS = frozenset({"too_large"})  # failures that say nothing against the link
+_SIZES = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
 
 def verdict_for_status(status: int) -> str:
@@ -48,6 +52,8 @@ def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) 
     """(machine reason, detail) for a request that got no usable answer."""
     exc = failure.value
     detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, DownloadCancelledError):  # the declared size is beyond DOWNLOAD_MAXSIZE
+        return "too_large", too_large_detail(str(exc))
     if isinstance(exc, (net.DNSLookupError, CannotResolveHostError)):
         return "dns", detail
     if isinstance(exc, (net.ConnectionRefusedError, DownloadConnectionRefusedError)):
@@ -106,6 +112,20 @@ def redirect_verdict(response: Response) -> tuple[str, str, str]:
     if scheme in NOT_WEB:
         return "dead", "bad_redirect", f"{scheme}: 地址 {location[:200]}"
     return "unverifiable", "app_redirect", f"{scheme}: 地址 {location[:200]}"
+
+
+def too_large_detail(message: str) -> str:
+    """Chinese detail from Scrapy's "... N bytes which is larger than download max size (M) ..."."""
+    m = _SIZES.search(message)
+    if m:
+        size, limit = (int(n) / 1048576 for n in m.groups())
+        return f"对方声明内容大小为 {size:.0f} MB，超过读取上限 {limit:.0f} MB，未读取内容，无法核实该链接是否有效"
+    return "内容过大，超过读取上限，未读取内容，无法核实该链接是否有效"
+
+
+def verdict_for_failure(reason: str) -> str:
+    """``unverifiable`` for failures that are not the link's fault, else ``dead``."""
+    return "unverifiable" if reason in UNVERIFIABLE_REASONS else "dead"
 
 
 def reason_text(reason: str, status: int | None) -> str:

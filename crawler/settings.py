@@ -25,7 +25,7 @@ DOWNLOAD_TIMEOUT = 15  # the national rule's limit for a page to open
 DNS_TIMEOUT = 10
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # hard stop; pages are cut much earlier (below)
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # a link target declaring more is not read (unverifiable); pages are cut earlier
 DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True  # the spider judges statuses itself
 
@@ -41,6 +41,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portalwatch.crawler.retry.BackoffRetryMiddleware": 550,
     "portalwatch.crawler.redirects.OffWebRedirect": 650,  # sees responses before RedirectMiddleware (600)
+    # inflates gzip/deflate/br/zstd only up to the body limit (a compression bomb costs MBs)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "portalwatch.crawler.decompress.BoundedDecompression": 590,
+    # meta refresh read from the page's first 8 KB, not from a decoded copy of the whole page
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "portalwatch.crawler.metarefresh.HeadMetaRefresh": 580,
 }
 # Only an immediate meta refresh is a redirect; after a delay the page is read, and its target
 # is one more link (the spider: a homepage that refreshes soon is a splash page, see below).
@@ -54,6 +60,7 @@ EXTENSIONS = {
 PORTALWATCH_MAX_PAGES = 5000
 PORTALWATCH_MAX_PAGE_BYTES = 4 * 1024 * 1024  # a page body is cut here and marked truncated
 PORTALWATCH_PROBE_BYTES = 256 * 1024  # body read when a link check needs to look at the page
+PORTALWATCH_MAX_LINKS_PER_PAGE = 5000  # links of one page that are checked or followed; the rest is a skip
 PORTALWATCH_RETRY_BACKOFF = 0.5  # first retry waits this long, doubling each time
 PORTALWATCH_RETRY_BACKOFF_MAX = 10.0
 PORTALWATCH_RETRY_AFTER_MAX = 30.0  # longest Retry-After honoured

@@ -90,6 +90,7 @@ class PortalSpider(scrapy.Spider):
         spider.traps = TrapGuard(s.getint("PORTALWATCH_MAX_URL_LENGTH"), s.getint("PORTALWATCH_MAX_DEPTH"),
                                  s.getint("PORTALWATCH_TRAP_REPEATS"), s.getint("PORTALWATCH_TRAP_REPEATS_PLAIN"),
                                  spider.as_of, s.getint("PORTALWATCH_CALENDAR_WINDOW_DAYS"))
+        spider.max_links = s.getint("PORTALWATCH_MAX_LINKS_PER_PAGE")
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.home_refresh_delay = s.getfloat("PORTALWATCH_HOME_REFRESH_MAX_DELAY")
         workers = s.get("PORTALWATCH_ANALYSIS_WORKERS")
@@ -189,10 +190,10 @@ class PortalSpider(scrapy.Spider):
         else:
             self.record(url, "ok", response.status, "", response, "crawl")
         depth = response.meta.get("pw_depth", 0)
-        for next_url in page.pagination:
+        for next_url in page.pagination[:self.max_links]:
             for request in self.follow(next_url, Link(next_url), depth, priority=10):
                 yield request
-        for request in self.follow_links(page.links, url, depth + 1):
+        for request in self.follow_links(self.links_to_check(page), url, depth + 1):
             yield request
 
     def follow_links(self, links: list[Link], url: str, depth: int) -> Iterator[scrapy.Request]:
@@ -220,11 +221,29 @@ class PortalSpider(scrapy.Spider):
         page = await self.build_page(response, url, True)
         self.record(url, "ok", response.status, "", response, "crawl")
         self.seen.add(url_key(target))
-        for request in self.follow_links(page.links, url, 1):
+        for request in self.follow_links(self.links_to_check(page), url, 1):
             yield request
         request = self.page_request(target, depth=0, home=True)
         request.meta.update(pw_url=url, pw_splash=True)
         yield request
+
+    def links_to_check(self, page: Page) -> list[Link]:
+        """The page's first PORTALWATCH_MAX_LINKS_PER_PAGE links; the rest is reported, not checked.
+
+        A page with 200,000 links would otherwise take hours of link checks. Navigation links
+        come first, so the menus are always checked.
+        """
+        links = page.links
+        if len(links) <= self.max_links:
+            return links
+        links = sorted(links, key=lambda link: not link.nav)[:self.max_links]
+        skipped = len(page.links) - len(links)
+        self.collector.snapshot.stats["links_over_limit"] = \
+            int(self.collector.snapshot.stats.get("links_over_limit", 0)) + skipped
+        self.collector.add_skip(page.url, "too_many_links",
+                                f"页面共有 {len(page.links)} 个链接，超过每页 {self.max_links} 个的上限，"
+                                f"只检查了 {len(links)} 个，其余 {skipped} 个未检查")
+        return links
 
     async def build_page(self, response: Response, url: str, home: bool) -> Page:
         depth = response.meta.get("pw_depth", 0)
@@ -240,6 +259,8 @@ class PortalSpider(scrapy.Spider):
             self.collector.add_skip(url, "page_error", f"提取页面内容时出错：{error}"[:500])
         if page.truncated:
             self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
+        if result.get("too_deep"):
+            self.collector.add_skip(url, "markup_too_deep", "页面标签嵌套过深（超过 2048 层），更深处及其后的内容和链接未能读取")
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
                                               long_page=result["long"], main_length=page.text_length,
                                               dated=page.pub_date is not None)
@@ -276,7 +297,7 @@ class PortalSpider(scrapy.Spider):
         if self.program_error(failure):
             return
         reason, detail = linkcheck.failure_reason(failure, request.meta.get("redirect_urls"), request.url)
-        self.record(url, "dead", None, reason, None, "crawl", detail=detail)
+        self.record(url, linkcheck.verdict_for_failure(reason), None, reason, None, "crawl", detail=detail)
         if request.meta.get("pw_home"):
             self.unreachable(reason, detail, None)
 
@@ -410,7 +431,7 @@ class PortalSpider(scrapy.Spider):
             yield self.probe_request(url, Link(url, kind=request.meta.get("pw_kind", "page")), method="GET",
                                      pw_headers_only=True)
             return
-        self.record(url, "dead", None, reason, None, request.method, detail=detail)
+        self.record(url, linkcheck.verdict_for_failure(reason), None, reason, None, request.method, detail=detail)
 
     def record(self, url: str, verdict: str, status: int | None, reason: str, response: Response | None,
                method: str, detail: str = "") -> None:

@@ -27,6 +27,7 @@ SKIP_NAMES = {
     "too_large": "页面过大，只读取了开头", "robots": "robots.txt 不允许抓取", "url_too_long": "网址过长",
     "too_deep": "链接层级过深", "repeating_path": "路径重复（疑似无限链接）", "calendar_trap": "无限日历（连续页面仅日期不同）",
     "query_trap": "参数变化不改变内容（疑似无限链接）", "page_error": "页面处理出错（该页部分内容未检查）",
+    "too_many_links": "页面链接过多，超出上限的链接未检查", "markup_too_deep": "页面标签嵌套过深，深处内容未读取",
 }
 
 
@@ -193,7 +194,8 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
     for note in doc.get("notes", []):
         console.print(Text(f"无法判定：{note['message']}", style="yellow"))
     if doc.get("links_unverifiable"):
-        console.print(f"另有 {doc['links_unverifiable']} 个链接被对方拒绝访问（如 403/429），无法核实，未计为失效。")
+        console.print(f"另有 {doc['links_unverifiable']} 个链接无法核实（被对方拒绝访问如 403/429，或内容过大未读取），"
+                      "未计为失效。")
     skipped = doc.get("skipped") or {}
     if skipped:
         parts = [f"{SKIP_NAMES.get(k, k)} {v} 个" for k, v in sorted(skipped.items())]

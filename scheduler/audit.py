@@ -3,8 +3,10 @@
 The crawl runs Scrapy's reactor in this process, and Twisted's reactor cannot be
 restarted, so one process runs one audit; the monitor runs each audit in its own
 subprocess. Pages stream into the database while the crawl goes; the run is closed
-in one transaction at the end, or marked ``interrupted`` when stopped halfway and
-``failed`` when our side broke; scheduler/runstate.py decides which, from facts.
+in one transaction at the end, or marked ``interrupted`` when stopped halfway, ``failed``
+when our side broke, and ``cut_short`` when ``--time-limit`` stopped the crawl (the findings
+on what was seen are stored, the run never counts as complete); scheduler/runstate.py
+decides which, from facts.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from portalwatch.checks.registry import CheckResults, run_checks
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.snapshot import Snapshot
 from portalwatch.reports.storage import Store, now_iso
-from portalwatch.scheduler.runstate import (SCORED, CrawlEnd, WatchedCrawlerProcess, coverage, decide_state,
+from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT  # the same default as ``portalwatch run``
+from portalwatch.scheduler.runstate import (CUT_SHORT, SCORED, CrawlEnd, WatchedCrawlerProcess, coverage, decide_state,
                                             ignore_signals, raise_on_signals)
 
 log = logging.getLogger(__name__)
@@ -47,12 +50,13 @@ class AuditOptions:
     progress: bool = True
     site_name: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # raw Scrapy / PORTALWATCH_* overrides
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds of crawling, then the run ends cut_short
 
 
 @dataclass
 class AuditResult:
     run_id: int
-    status: str  # complete, unreachable, interrupted, failed (scheduler/runstate.py)
+    status: str  # complete, unreachable, interrupted, failed, cut_short (scheduler/runstate.py)
     document: dict[str, Any]
     snapshot: Snapshot
     checks: CheckResults
@@ -111,6 +115,7 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
         "PORTALWATCH_PROGRESS": opts.progress,
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
         "LOGSTATS_INTERVAL": 0,
+        "CLOSESPIDER_TIMEOUT": opts.time_limit,  # Scrapy's CloseSpider: reason "closespider_timeout"
     }
     from portalwatch.crawler.render import render_settings
 
@@ -172,7 +177,9 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
         snapshot.finished = now_iso()
         status, reason = decide_state(snapshot, end)
         snapshot.complete = status == "complete"
-        if status in SCORED:
+        if status == CUT_SHORT:
+            snapshot.stats["cut_short"] = 1  # checks: columns the crawl never reached are undecided
+        if status in SCORED or (status == CUT_SHORT and snapshot.home is not None):
             results, score = _check_and_store(store, run_id, opts, profile, snapshot, end, status, reason)
         else:
             _close_unscored(store, run_id, snapshot, end, status, reason)
@@ -198,7 +205,7 @@ def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any
     store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
                      link_sources=snapshot.link_sources, skips=snapshot.skips, findings=findings,
                      score=score.get("score"), verdict=score.get("verdict"), grade=score.get("grade"),
-                     summary=summary_facts(snapshot, results, end, status, reason) | {"score": score})
+                     summary=summary_facts(snapshot, results, end, status, reason, opts) | {"score": score})
     return results, score
 
 
@@ -254,7 +261,7 @@ def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context) -> dict[
 
 
 def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEnd | None = None,
-                  status: str = "", reason: str = "") -> dict[str, Any]:
+                  status: str = "", reason: str = "", opts: AuditOptions | None = None) -> dict[str, Any]:
     checks = snapshot.link_checks.values()
     skips: dict[str, int] = {}
     for skip in snapshot.skips:
@@ -268,6 +275,8 @@ def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEn
         "links_unverifiable": sum(1 for c in checks if c.verdict == "unverifiable"),
         "skipped": skips,
         "max_pages_reached": bool(snapshot.stats.get("max_pages_reached")),
+        "cut_short": status == CUT_SHORT, "time_limit": opts.time_limit if opts else None,
+        "links_over_limit": int(snapshot.stats.get("links_over_limit", 0)),
         "scope": snapshot.stats.get("scope", "host"), "scope_prefix": snapshot.stats.get("scope_prefix", "/"),
         "outside_scope": snapshot.stats.get("outside_scope", 0),
         "encoding_notes": sum(1 for p in snapshot.pages.values() if p.encoding_note),

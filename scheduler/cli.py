@@ -3,7 +3,8 @@
 Exit statuses of ``audit``: 0 audit complete (findings or not); 2 bad arguments, unusable
 URL, ``--set`` value or ``--db`` (one-line error, nothing written); 3 site unreachable (the
 finding is stored); 1 the audit did not finish: interrupted or failed (the run is kept,
-unscored). The run states are decided in scheduler/runstate.py.
+unscored), or cut short by ``--time-limit`` (what was seen is stored and printed, the run is
+marked ``cut_short``, never complete). The run states are decided in scheduler/runstate.py.
 """
 
 from __future__ import annotations
@@ -70,6 +71,27 @@ def parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
     return settings
 
 
+class Duration(click.ParamType):
+    """Seconds, as ``portalwatch run --time-limit`` takes them; ``90s``, ``30m``, ``4h`` work too."""
+
+    name = "duration"
+    UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)):
+            seconds = float(value)
+        else:
+            text = str(value).strip().lower()
+            unit = next((u for u in sorted(self.UNITS, key=len, reverse=True) if text.endswith(u)), "")
+            try:
+                seconds = float(text[:len(text) - len(unit)]) * self.UNITS.get(unit, 1)
+            except ValueError:
+                self.fail(f"应为秒数或带单位的时长（如 90s、30m、4h）：{value}", param, ctx)
+        if not seconds >= 1:
+            self.fail(f"时长至少 1 秒：{value}", param, ctx)
+        return seconds
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> None:
     echo(f"错误：{message}", err=True)
     sys.exit(code)
@@ -132,10 +154,12 @@ def main(verbose: int) -> None:
 @click.option("--no-progress", is_flag=True, help="不显示进度")
 @click.option("--set", "raw_settings", multiple=True, metavar="KEY=VALUE",
               help="高级：覆盖爬虫设置（Scrapy 或 PORTALWATCH_* 设置），可重复")
+@click.option("--time-limit", type=Duration(), default=None, show_default="14400",
+              help="抓取的最长时间（秒，或 90s、30m、4h）；超时即停止，已检查的结果照常保存，但本次运行记为未完成（cut_short）")
 @click.option("--site-name", default=None, hidden=True, help="已登记网站的名称（由监测程序传入）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
           concurrency: int, delay: float, timeout: float, ignore_robots: bool, scope: str, no_progress: bool,
-          raw_settings: tuple[str, ...], site_name: str | None = None) -> None:
+          raw_settings: tuple[str, ...], time_limit: float | None = None, site_name: str | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
     from portalwatch.scheduler.audit import AuditError, AuditOptions, run_audit
@@ -145,6 +169,8 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
                         ignore_robots=ignore_robots, scope=scope, progress=not no_progress,
                         settings=parse_settings(raw_settings), site_name=site_name)
+    if time_limit is not None:
+        opts.time_limit = time_limit
     try:
         result = run_audit(opts)
     except AuditError as exc:
@@ -160,6 +186,12 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     else:
         print_summary(result.document)
     reason = " ".join(str((result.document.get("coverage") or {}).get("reason") or "").split())
+    if result.status == "cut_short":
+        note = (f"审计超过时间限制（{opts.time_limit:g} 秒）提前结束（运行编号 {result.run_id}）：结果只涵盖已抓取的部分，"
+                "本次运行标记为未完成（cut_short），不能视为完整检查。")
+        if fmt == "text":
+            echo(note)
+        fail(note, EXIT_INTERRUPTED)
     if result.status == "interrupted":
         fail(f"审计被中断（运行编号 {result.run_id}）：{reason}。本次运行标记为未完成，不评分。", EXIT_INTERRUPTED)
     if result.status not in ("complete", "unreachable"):

@@ -22,6 +22,7 @@ from scrapy.crawler import CrawlerProcess
 from portalwatch.crawler.snapshot import Snapshot
 
 SCORED = ("complete", "unreachable")
+CUT_SHORT = "cut_short"  # --time-limit stopped the crawl: findings on what was seen, never complete
 SIGNAL_NAMES = {signal.SIGINT: "SIGINT（Ctrl-C）", signal.SIGTERM: "SIGTERM"}
 MAX_ERRORS_KEPT = 20
 
@@ -120,6 +121,9 @@ def decide_state(snapshot: Snapshot, end: CrawlEnd) -> tuple[str, str]:
         return "failed", "抓取未正常结束（爬虫没有关闭）"
     if end.close_reason == "shutdown":
         return "interrupted", "抓取被停止"
+    if end.close_reason == "closespider_timeout":
+        seen = "只检查了已抓取的部分" if snapshot.home is not None else "首页尚未读取"
+        return CUT_SHORT, f"抓取超过时间限制（--time-limit）提前结束，{seen}"
     if end.close_reason != "finished":
         return "interrupted", f"抓取提前结束（{end.close_reason}）"
     if snapshot.unreachable:

@@ -35,8 +35,12 @@ _ERRORS: ContextVar[list[str] | None] = ContextVar("extract_errors", default=Non
 
 MAX_CITED_TITLES = 30
 MAX_TITLE_LEN = 100
-# plain etree elements: lxml.html's Python class lookup costs more than the parse itself
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+# plain etree elements: lxml.html's Python class lookup costs more than the parse itself;
+# huge_tree lifts libxml2's nesting limit from 256 to 2048 levels (generated pages nest deep),
+# beyond which the parser stops: parse_depth_exceeded() says so.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+                           huge_tree=True)
+_last_parse = {"too_deep": False}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # JEECMS lists print ``<span class="date"><!-- 2018-->07-04</span>``: the year only in a comment
 _COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2})\s*([-/.])\s*(\d{1,2})(?!\d)")
@@ -59,6 +63,7 @@ def empty_page() -> dict[str, Any]:
 
 def parse_html(html: str) -> etree._Element | None:
     """The document root, or None when there is nothing to parse."""
+    _last_parse["too_deep"] = False
     if not html or not html.strip():
         return None
     text = _XML_DECL.sub("", html, count=1).replace("\x00", "")
@@ -68,6 +73,8 @@ def parse_html(html: str) -> etree._Element | None:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+    finally:
+        _last_parse["too_deep"] = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log)
     if root is None:
         return None
     root = root.getroottree().getroot()
@@ -80,6 +87,11 @@ def restore_comment_years(html: str) -> str:
     the date (comments are dropped at parse time, and a guessed year would make an old item
     look fresh)."""
     return _COMMENT_YEAR.sub(lambda m: f"{m[1]}{m[3]}{m[2]}{m[3]}{m[4]}", html)
+
+
+def parse_depth_exceeded() -> bool:
+    """True when the last :func:`parse_html` stopped at libxml2's nesting limit (the rest is lost)."""
+    return _last_parse["too_deep"]
 
 
 def _adopt_stray_content(root: etree._Element) -> None:

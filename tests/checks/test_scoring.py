@@ -157,3 +157,14 @@ def test_settings_from_the_profile_and_the_audit_settings(tmp_path):
 
 def test_user_checks_do_not_move_the_score_by_default():
     assert score([f("my_check"), f("my_check", "minor")]).score == 100.0
+
+
+@pytest.mark.parametrize("stat, words", [("cut_short", "时间限制"), ("max_pages_reached", "页面数上限")])
+def test_a_crawl_that_did_not_see_the_whole_site_never_passes(stat, words):
+    snapshot = site()
+    snapshot.stats[stat] = 1
+    result = score([], snapshot)
+    assert result.score == 100 and result.verdict == result.grade == "待人工核实"
+    assert any(words in line for line in result.pending)
+    vetoed = score([f("stale_homepage", "veto")], snapshot)
+    assert vetoed.verdict == "不合格"  # a veto seen is a veto, however much was unseen
