@@ -34,6 +34,7 @@ _LOADING = re.compile(r"加载中|正在加载|数据加载|loading", re.I)
 _MAX_SCRIPT_CHARS = 400_000
 MIN_NAV_LINKS = 3  # fewer navigation entries than this: the homepage's menu is not in the HTML
 MIN_HOME_LINKS = 5
+EMPTY_PAGE_TEXT = 200  # a column page with more main text than this shows content (an article)
 EMPTY_TEXT = 20  # a container with less visible text than this (and no links) is empty
 
 
@@ -44,12 +45,17 @@ class _Scripts:
     menu_src: bool
     spa: bool
     any: bool
+    srcs: list[str]  # external scripts: what they do cannot be read from the HTML
     targets: list[tuple[str, str]]  # ("#", id) or (".", class) that scripts write into
 
     def kinds(self) -> str:
         names = [n for n, on in (("XHR/JSON", self.fetches), ("DOM 写入", self.builds),
                                  ("菜单脚本", self.menu_src), ("前端框架", self.spa)) if on]
         return "、".join(names) or "脚本"
+
+    def src_names(self) -> str:
+        names = [s.rsplit("/", 1)[-1].split("?")[0][:40] for s in self.srcs[:3]]
+        return "、".join(n for n in names if n) or "外部脚本"
 
 
 def _scripts(doc: etree._Element) -> _Scripts:
@@ -75,6 +81,7 @@ def _scripts(doc: etree._Element) -> _Scripts:
                     menu_src=any(_MENU_SCRIPT.search(s) for s in srcs),
                     spa=any(_SPA_SCRIPT.search(s) for s in srcs),
                     any=bool(srcs or code.strip()),
+                    srcs=srcs,
                     targets=targets)
 
 
@@ -183,13 +190,13 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
     if page.list_items:
         return ""
     data = scripts.fetches or scripts.spa
-    if not (data or scripts.builds):
-        return ""
     list_targets = [el for el in empty_targets if not _NAV_NAME.search(_names(el))]
+    containers = _empty_list_containers(doc)
+    if not (data or scripts.builds or scripts.srcs):
+        return ""
     if list_targets and data:
         return (f"list_script: 列表由脚本加载（{_label(list_targets[0])} 在 HTML 中为空，"
                 f"脚本：{scripts.kinds()}）")
-    containers = _empty_list_containers(doc)
     if containers and data:
         return (f"list_script: 列表由脚本加载（{_label(containers[0])} 在 HTML 中为空，"
                 f"脚本：{scripts.kinds()}）")
@@ -197,4 +204,12 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
         return f"list_script: 列表由脚本生成（{_label(list_targets[0])} 在 HTML 中为空）"
     if scripts.spa and links < MIN_HOME_LINKS:
         return f"page_script_only: 页面由前端框架生成（HTML 中链接 {links} 个）"
+    if scripts.srcs and not page.placeholder and page.text_length < EMPTY_PAGE_TEXT:
+        # The script that fills the list is a file of its own (/js/app.js): its code is not in
+        # the HTML, but an empty list box on a page with no text and a script beside it is
+        # empty only if a browser says so too. A 暂无信息 written in the HTML is the site's own word.
+        box = (list_targets or containers or [None])[0]
+        if box is not None:
+            return (f"list_script_src: 列表可能由外部脚本加载（{_label(box)} 在 HTML 中为空，"
+                    f"脚本：{scripts.src_names()}）")
     return ""
