@@ -27,6 +27,9 @@ var box=document.getElementById('list');
 if(box){get('/api/list/'+box.getAttribute('data-col')+'.json',function(items){
   box.innerHTML=items.length?items.map(function(i){return '<li><a href="'+i.url+'">'+i.title+
   '</a><span class="date">'+i.date+'</span></li>';}).join(''):'<li class="empty">暂无信息</li>';});}
+var art=document.getElementById('content');
+if(art&&art.getAttribute('data-id')){get('/api/article/'+art.getAttribute('data-id')+'.json',function(a){
+  art.innerHTML=a.html;});}
 })();"""
 # (name, slug, newest item's date or None for an empty JSON list)
 COLUMNS = [("工作动态", "gzdt", "2026-11-18"), ("通知公告", "tzgg", "2026-10-01"), ("决策信息", "jcxx", None),
@@ -58,6 +61,11 @@ def routes() -> dict[str, Response]:
            "/js/site.js": Response(SITE_JS, content_type="application/javascript"),
            "/api/menu.json": Response(json.dumps(menu, ensure_ascii=False), content_type=json_type),
            "/xzgk/": Response(article("乡镇概况", "2026-01-05"))}
+    # an article whose body is written by the script: its attachment link exists only in the browser
+    out["/tzgg/art1.html"] = Response(shell("通知公告第1条信息的标题", '<h1>通知公告第1条信息的标题</h1>'
+                                            '<div class="content" id="content" data-id="7"></div>'))
+    body = '<p>' + "现将有关事项通知如下。" * 10 + '</p><a href="/files/gone.pdf">附件：申报表.pdf</a>'
+    out["/api/article/7.json"] = Response(json.dumps({"html": body}, ensure_ascii=False), content_type=json_type)
     for name, slug, newest in COLUMNS:
         items = []
         if newest:
@@ -67,7 +75,7 @@ def routes() -> dict[str, Response]:
         out[f"/api/list/{slug}.json"] = Response(json.dumps(items, ensure_ascii=False), content_type=json_type)
         out[f"/{slug}/index.html"] = Response(column_page(name, slug))
         for item in items:
-            out[item["url"]] = Response(article(item["title"], item["date"]))
+            out.setdefault(item["url"], Response(article(item["title"], item["date"])))
     return out
 
 
@@ -96,6 +104,10 @@ def test_lists_filled_by_a_script_file_are_rendered_and_judged(serve, audit, db_
     assert [f["column"] for f in findings if f["check"] == "empty_column"] == ["决策信息"]
     assert [f["column"] for f in findings if f["check"] == "stale_column"] == ["重大项目"]
     assert result.doc["render"].get("render_failed", 0) == 0
+    art = pages[site.url + "tzgg/art1.html"]
+    assert art["rendered"] == 1 and art["render_reason"].startswith("article_script"), art["render_reason"]
+    dead = [f["target"] for f in findings if f["check"] == "dead_link"]
+    assert dead == [site.url + "files/gone.pdf"]  # found in the rendered body, checked over plain HTTP
 
 
 def test_render_never_marks_script_file_lists_so_they_are_not_called_empty(serve, audit, db_path):
@@ -128,6 +140,21 @@ def test_an_empty_list_box_beside_a_script_file_needs_the_browser_unless_the_htm
     assert judged(said) == ""
     assert judged(article("乡镇概况", "2026-01-05")) == ""
     assert judged(column_page("决策信息", "jcxx").replace('<script src="/js/site.js"></script>', "")) == ""
+
+
+def test_an_empty_article_box_beside_a_script_needs_the_browser_but_a_picture_or_text_does_not():
+    def judged(main: str) -> str:
+        html = shell("通知", main)
+        url = "http://x/tzgg/a.html"
+        fields = extract_page(html, url, as_of=dt.date(2026, 11, 20), with_nav=False)
+        page = Page(url=url, final_url=url, status=200, list_items=fields["list_items"],
+                    placeholder=fields["placeholder"], text_length=fields["text_length"])
+        return script_built(page, html, is_home=False, is_column=False)
+
+    assert judged('<h1>通知</h1><div class="content" id="content"></div>').startswith("article_script")
+    assert judged('<h1>通知</h1><div class="content"><p><img src="/a.jpg"></p></div>') == ""  # picture news
+    assert judged('<h1>通知</h1><div class="content"><a href="/a.pdf">附件：通知.pdf</a></div>') == ""
+    assert judged(f'<h1>通知</h1><div class="content"><p>{"现将有关事项通知如下。" * 5}</p></div>') == ""
 
 
 def test_a_text_only_breadcrumb_does_not_swallow_a_short_list_beside_it():
