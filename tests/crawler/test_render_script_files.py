@@ -164,3 +164,8 @@ def test_a_text_only_breadcrumb_does_not_swallow_a_short_list_beside_it():
     fields = extract_page(html, "http://x/zdxm/index.html", as_of=dt.date(2026, 11, 20))
     assert [i.title for i in fields["list_items"]] == [f"重大项目第{i}条信息的标题" for i in range(3)]
     assert fields["breadcrumb"] == ["重大项目"]
+    # a trail that goes on in a link is still read up to its links
+    linked = html.replace('<div class="crumb">当前位置：首页 &gt; 重大项目</div>',
+                          '<div><span>当前位置：首页 &gt;</span><a href="/zdxm/">重大项目</a></div>')
+    fields = extract_page(linked, "http://x/zdxm/index.html", as_of=dt.date(2026, 11, 20))
+    assert fields["breadcrumb"] == ["重大项目"] and len(fields["list_items"]) == 3
