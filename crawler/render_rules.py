@@ -231,10 +231,10 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
     if page.list_items:
         return ""
     data = scripts.fetches or scripts.spa
-    list_targets = [el for el in empty_targets if not _NAV_NAME.search(_names(el))]
-    containers = _empty_list_containers(doc)
     if not (data or scripts.builds or scripts.srcs):
         return ""
+    list_targets = [el for el in empty_targets if not _NAV_NAME.search(_names(el))]
+    containers = _empty_list_containers(doc)
     if list_targets and data:
         return (f"list_script: 列表由脚本加载（{_label(list_targets[0])} 在 HTML 中为空，"
                 f"脚本：{scripts.kinds()}）")
