@@ -3,8 +3,9 @@
 A crawler that reads only the HTML calls a column missing when the site writes its menu
 with a script, and calls a list empty when the site loads it as JSON: false accusations.
 A browser for every page is slow, so ``--render auto`` (the default) renders only
-(a) the homepage when its navigation is built by script and (b) column pages whose list
-is empty in the HTML but filled by a script. ``always`` renders every HTML page and
+(a) the homepage when its navigation is built by script, (b) column pages whose list
+is empty in the HTML but filled by a script and (c) pages whose article body is an empty
+box beside a script (``render_rules``). ``always`` renders every HTML page and
 ``never`` none (pages that would have needed it are still counted, so the summary can
 say which verdicts to doubt).
 

@@ -180,17 +180,25 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _create_page(self, request: Request, spider: Spider) -> PlaywrightPage:
         """An idle page of the request's context if there is one (a new tab costs a renderer
         process: reusing tabs halves the CPU per page), else a new one."""
-        pool = self._idle.get(request.meta["playwright_context"], [])
-        while pool:
-            page = pool.pop()
-            try:
-                await page.unroute("**")  # the previous render's request handler
-            except Exception:  # noqa: BLE001 - a dead tab: drop it, take another
-                with suppress(Exception):
-                    await page.close()
-                continue
-            self.stats.inc_value("render/pages_reused")
-            return self._use(request, page)
+        name = request.meta["playwright_context"]
+        while True:
+            pool = self._idle.get(name, [])
+            while pool:
+                page = pool.pop()
+                try:
+                    await page.unroute("**")  # the previous render's request handler
+                except Exception:  # noqa: BLE001 - a dead tab: drop it, take another
+                    with suppress(Exception):
+                        await page.close()
+                    continue
+                self.stats.inc_value("render/pages_reused")
+                return self._use(request, page)
+            wrapper = self.context_wrappers.get(name)
+            # Every tab slot of the context taken: an idle tab holds its slot until it is closed,
+            # so waiting for a slot could wait for ever. Wait for a tab to come back instead.
+            if wrapper is None or not wrapper.semaphore.locked():
+                break
+            await asyncio.sleep(0.02)
         page = await super()._create_page(request, spider)
         self._watches[id(page)] = NetworkWatch(page)
         page.on("close", lambda closed: self._watches.pop(id(closed), None))

@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 
 from portalwatch.crawler.render import (FAILED_PREFIX, NO_CHROMIUM_WARNING, OFF_PREFIX, UNAVAILABLE_PREFIX,
                                         RenderPolicy, script_built)
+from portalwatch.crawler.render_rules import worth_reading
 from portalwatch.crawler.scope import url_key
 from portalwatch.crawler.snapshot import Link, Page
 
@@ -88,8 +89,8 @@ class RenderMiddleware:
         self.learn_columns(page, home, depth)
         key = url_key(url)
         is_column = key in self.columns or url_key(page.final_url) in self.columns
-        # only the homepage and column pages are judged from their HTML (render_rules.script_built)
-        html = self.html_of(response, page) if home or is_column else ""
+        # the homepage, column pages and pages with almost no text are judged from their HTML
+        html = self.html_of(response, page) if worth_reading(page, home, is_column) else ""
         if not self.policy.active:
             reason = script_built(page, html, home, is_column)
             if reason:

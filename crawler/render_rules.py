@@ -1,11 +1,14 @@
 """``--render auto``'s rules: does a browser see a menu or a list that the HTML lacks?
 
-Two cases matter for the checks, and only these are rendered: the homepage whose
+Three cases matter for the checks, and only these are rendered: the homepage whose
 navigation is written by script (``document.write``, ``innerHTML`` from a JSON/XHR
-request, a ``nav.js``) — else every column looks missing — and a column page whose list
-container is empty in the HTML while a script loads it — else the column looks empty.
-Pages that already show their content are never rendered, so a plain site costs nothing;
-nor is a Hanweb Jcms page whose list was read from its datastore records (even an empty one).
+request, a ``nav.js``) — else every column looks missing; a column page whose list
+container is empty in the HTML while a script loads it (inline code, or any script file:
+``/js/app.js`` cannot be read from the page) — else the column looks empty; and an
+article page whose body box is empty while a script may fill it — else its document
+number, attachments and interpretation links go unseen. Pages that already show their
+content are never rendered, so a plain site costs nothing; nor is a Hanweb Jcms page whose
+list was read from its datastore records (even an empty one).
 Reasons are ``code: 中文说明`` (stored as ``pages.render_reason``).
 """
 
@@ -32,10 +35,14 @@ _SPA_SCRIPT = re.compile(r"vue|react|angular|chunk-vendors|app\.[0-9a-f]{6,}\.js
 _LIST_NAME = re.compile(r"list|news|article|lb|liebiao|xxgk|data|items|dynamic|dongtai|tzgg|gkml|zwgk|"
                         r"content|con\b|info|tbody|table", re.I)
 _NAV_NAME = re.compile(r"nav|menu|daohang|lanmu|column|\bdh\b|\blm\b", re.I)
+_ARTICLE_NAME = re.compile(r"content|article|detail|zhengwen|\bzw\b|zoom|trs_editor|neirong|\bnr\b|"
+                           r"wenzhang|\btext\b|main[-_]?txt|\bcon\b", re.I)
 _LOADING = re.compile(r"加载中|正在加载|数据加载|loading", re.I)
 _MAX_SCRIPT_CHARS = 400_000
 MIN_NAV_LINKS = 3  # fewer navigation entries than this: the homepage's menu is not in the HTML
 MIN_HOME_LINKS = 5
+ARTICLE_MIN_TEXT = 30  # a non-column page with less main text than this may have a script-built body
+EMPTY_PAGE_TEXT = 200  # a column page with more main text than this shows content (an article)
 EMPTY_TEXT = 20  # a container with less visible text than this (and no links) is empty
 
 
@@ -46,12 +53,17 @@ class _Scripts:
     menu_src: bool
     spa: bool
     any: bool
+    srcs: list[str]  # external scripts: what they do cannot be read from the HTML
     targets: list[tuple[str, str]]  # ("#", id) or (".", class) that scripts write into
 
     def kinds(self) -> str:
         names = [n for n, on in (("XHR/JSON", self.fetches), ("DOM 写入", self.builds),
                                  ("菜单脚本", self.menu_src), ("前端框架", self.spa)) if on]
         return "、".join(names) or "脚本"
+
+    def src_names(self) -> str:
+        names = [s.rsplit("/", 1)[-1].split("?")[0][:40] for s in self.srcs[:3]]
+        return "、".join(n for n in names if n) or "外部脚本"
 
 
 def _scripts(doc: etree._Element) -> _Scripts:
@@ -77,6 +89,7 @@ def _scripts(doc: etree._Element) -> _Scripts:
                     menu_src=any(_MENU_SCRIPT.search(s) for s in srcs),
                     spa=any(_SPA_SCRIPT.search(s) for s in srcs),
                     any=bool(srcs or code.strip()),
+                    srcs=srcs,
                     targets=targets)
 
 
@@ -156,11 +169,44 @@ def _html_links(doc: etree._Element) -> int:
                    ("javascript:", "#", "mailto:", "tel:")))
 
 
+def worth_reading(page: Page, is_home: bool, is_column: bool) -> bool:
+    """Whether ``script_built`` can say anything about the page, judged from the parsed page
+    alone (so the HTML of ordinary articles is not parsed twice): the homepage, column
+    pages, and other pages that show (almost) no text."""
+    return is_home or is_column or (page.text_length < ARTICLE_MIN_TEXT and not page.list_items
+                                    and not page.placeholder)
+
+
+def _empty_article_box(doc: etree._Element) -> etree._Element | None:
+    """An article body container (div.content, #zoom, .TRS_Editor ...) with nothing in it:
+    no text, no link, no picture, no embedded document."""
+    for el in doc.iter("div", "section", "article", "td", "span", "p"):
+        if not _ARTICLE_NAME.search(_names(el)) or _NAV_NAME.search(_names(el)):
+            continue
+        if any(True for _ in el.iter("img", "iframe", "embed", "object", "video", "table")):
+            continue
+        if _is_empty(el):
+            return el
+    return None
+
+
+def _article_script(page: Page, doc: etree._Element, scripts: _Scripts) -> str:
+    """An article page whose body a script writes (from ``/api/article/123.json``): without a
+    browser its document number, attachments and interpretation links are unseen."""
+    if page.list_items or page.placeholder or page.text_length >= ARTICLE_MIN_TEXT:
+        return ""
+    box = _empty_article_box(doc)
+    if box is None or not (scripts.fetches or scripts.spa or scripts.srcs):
+        return ""
+    what = scripts.kinds() if (scripts.fetches or scripts.spa) else scripts.src_names()
+    return f"article_script: 正文可能由脚本生成（{_label(box)} 在 HTML 中为空，脚本：{what}）"
+
+
 def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
     """``--render auto``'s judgement: a reason ("code: 中文说明") when the page's navigation or
     list is built by script in the browser, else "". Pages that already show their content
     are never rendered."""
-    if not (is_home or is_column):
+    if not worth_reading(page, is_home, is_column):
         return ""
     doc = _parse(html)
     if doc is None:
@@ -168,6 +214,8 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
     scripts = _scripts(doc)
     if not scripts.any:
         return ""
+    if not (is_home or is_column):
+        return _article_script(page, doc, scripts)
     empty_targets = _empty_targets(doc, scripts.targets)
     links = max(_html_links(doc), sum(1 for link in page.links if link.kind == "page"))
     if is_home:
@@ -187,13 +235,13 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
     if not page.list_partial and any(is_datastore(s) for s in doc.iter("script")):
         return ""  # a Jcms list read from its records: an empty recordset is what jpage shows too
     data = scripts.fetches or scripts.spa
-    if not (data or scripts.builds):
+    if not (data or scripts.builds or scripts.srcs):
         return ""
     list_targets = [el for el in empty_targets if not _NAV_NAME.search(_names(el))]
+    containers = _empty_list_containers(doc)
     if list_targets and data:
         return (f"list_script: 列表由脚本加载（{_label(list_targets[0])} 在 HTML 中为空，"
                 f"脚本：{scripts.kinds()}）")
-    containers = _empty_list_containers(doc)
     if containers and data:
         return (f"list_script: 列表由脚本加载（{_label(containers[0])} 在 HTML 中为空，"
                 f"脚本：{scripts.kinds()}）")
@@ -201,4 +249,12 @@ def script_built(page: Page, html: str, is_home: bool, is_column: bool) -> str:
         return f"list_script: 列表由脚本生成（{_label(list_targets[0])} 在 HTML 中为空）"
     if scripts.spa and links < MIN_HOME_LINKS:
         return f"page_script_only: 页面由前端框架生成（HTML 中链接 {links} 个）"
+    if scripts.srcs and not page.placeholder and page.text_length < EMPTY_PAGE_TEXT:
+        # The script that fills the list is a file of its own (/js/app.js): its code is not in
+        # the HTML, but an empty list box on a page with no text and a script beside it is
+        # empty only if a browser says so too. A 暂无信息 written in the HTML is the site's own word.
+        box = (list_targets or containers or [None])[0]
+        if box is not None:
+            return (f"list_script_src: 列表可能由外部脚本加载（{_label(box)} 在 HTML 中为空，"
+                    f"脚本：{scripts.src_names()}）")
     return ""

@@ -43,6 +43,8 @@ MENU_TOKEN = re.compile(r"nav|menu|memu|daohang|^dh(?:[-_a-z]{0,4})$|^lm(?:[-_]|
 SUB_NAV_TOKEN = re.compile(r"sub[-_]?(?:menu|nav)|dropdown|drop[-_]?menu|child|second|menu[-_]bd")
 _NOT_NAV = re.compile(r"crumb|btn|toggle|close|mask|^navbar-toggler|nav-icon")
 _CRUMB_TEXT = re.compile(r"(?:当前|所在|现在|您的|你的|您当前)\S{0,4}位置")
+_TEXT_TRAIL = re.compile(r"位置\s*[:：]?\s*\S.*?(?:>|＞|»|›|→|/|-)\s*\S")  # 位置：首页 > 栏目
+_TRAIL_SEP_END = re.compile(r"(?:>|＞|»|›|→|/|-)$")
 
 REGION_KINDS = ("header", "footer", "aside", "breadcrumb", "nav")
 
@@ -123,7 +125,25 @@ def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
     return chosen
 
 
+def _whole_text_trail(el: etree._Element) -> bool:
+    """``<div>当前位置：首页 &gt; 重大项目</div>``: a complete trail with no link in it and none
+    right after it (``<span>当前位置：首页 &gt;</span><a>新闻</a>`` goes on in the link)."""
+    if el.tag in ("body", "html", "td", "th") or el.find(".//a") is not None:
+        return False
+    text = text_of(el).strip()
+    if len(text) > 120 or not _TEXT_TRAIL.search(text) or _TRAIL_SEP_END.search(text):
+        return False
+    nxt = el.getnext()
+    return nxt is None or nxt.tag != "a"
+
+
 def _climb_to_links(el: etree._Element | None, max_text: int = 400) -> etree._Element | None:
+    """The breadcrumb around a 当前位置 label: the nearest element with links, or the label's
+    own element when it already spells out a whole trail without links (``当前位置：首页 >
+    重大项目``) — climbing from such a trail would take the column's list beside it for the
+    breadcrumb and leave the page with no content."""
+    if el is not None and _whole_text_trail(el):
+        return el
     for _ in range(4):
         if el is None or el.tag in ("body", "html"):
             return None
