@@ -15,14 +15,13 @@ Results, as stored in ``followups.results``::
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable, Mapping
 
 from portalwatch.reports.notice import (NoticeConfig, Rendered, cn_date, evidence_lines, group_items, inline_css,
                                         render_template)
 from portalwatch.reports.privacy import mask_tree
 from portalwatch.reports.safetext import clean
-from portalwatch.reports.storage import NoticeStore, now_iso
+from portalwatch.reports.storage import NoticeStore, looked, now_iso, undecided_columns
 from portalwatch.reports.summary import SEVERITY_NAMES
 
 RESULT_NAMES = {"fixed": "已整改", "not_fixed": "未整改", "unknown": "无法核实", "ignored": "已核销", "new": "新发现"}
@@ -38,7 +37,7 @@ def compare(items: Iterable[Mapping[str, Any]], run: Mapping[str, Any], findings
     seen = [f["fingerprint"] for f in findings if f.get("fingerprint")]
     items = list(items)
     complete = run.get("status") == "complete"
-    unseen = _undecided_columns(run)
+    unseen = undecided_columns(run)
     results = {}
     for item in items:
         fp = item["fingerprint"]
@@ -47,24 +46,9 @@ def compare(items: Iterable[Mapping[str, Any]], run: Mapping[str, Any], findings
         elif fp in seen:
             results[fp] = "not_fixed"
         else:
-            looked = (item.get("check"), item.get("column")) not in unseen and _reached(item, looked_at)
-            results[fp] = "fixed" if complete and looked else "unknown"
+            results[fp] = "fixed" if complete and looked(item, looked_at, unseen) else "unknown"
     new = [fp for fp in dict.fromkeys(seen) if fp not in results and fp not in ignored]
     return {"items": results, "new": new, "run_status": run.get("status")}
-
-
-def _reached(item: Mapping[str, Any], looked_at: set[str] | None) -> bool:
-    where = [u for u in (item.get("url"), item.get("target")) if u]
-    return looked_at is None or not where or any(u in looked_at for u in where)
-
-
-def _undecided_columns(run: Mapping[str, Any]) -> set[tuple[Any, Any]]:
-    """(check, column) pairs the run could not look at (its ``undecided`` items)."""
-    try:
-        summary = json.loads(run.get("summary") or "{}")
-    except (TypeError, ValueError):
-        return set()
-    return {(u.get("check"), u.get("column")) for u in summary.get("undecided", []) if isinstance(u, dict)}
 
 
 def record_followup(store: NoticeStore, notice_id: int, run_id: int,

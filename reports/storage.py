@@ -121,6 +121,25 @@ def _pid_alive(pid: int | None, started: str | None = None) -> bool:
     return not started or now is None or now == started
 
 
+
+def undecided_columns(run: dict[str, Any]) -> set[tuple[Any, Any]]:
+    """(check, column) pairs a run could not look at (its summary's ``undecided`` items)."""
+    try:
+        summary = json.loads(run.get("summary") or "{}")
+    except (TypeError, ValueError):
+        return set()
+    return {(u.get("check"), u.get("column")) for u in summary.get("undecided", []) if isinstance(u, dict)}
+
+
+def looked(item: dict[str, Any], looked_at: set[str] | None, undecided: set[tuple[Any, Any]]) -> bool:
+    """Did a run look where ``item`` (a finding) was? Its column was not undecided, and its page or
+    link was read (``looked_at``: every page read and link checked; None when unknown). Absence from
+    a run proves a fix only there: pages beyond ``--max-pages`` or cut columns prove nothing."""
+    if (item.get("check"), item.get("column")) in undecided:
+        return False
+    where = [u for u in (item.get("url"), item.get("target")) if u]
+    return looked_at is None or not where or any(u in looked_at for u in where)
+
 class Store:
     """The database, opened in WAL mode and migrated to the current schema."""
 
@@ -361,8 +380,8 @@ class MonitorStore(Store):
         run = self.run(run_id)
         site = site or run.get("site_name")
         counts = {"new": 0, "open": 0, "reopened": 0, "resolved": 0, "ignored": 0}
-        if not site or run["status"] not in ("complete", "unreachable"):
-            return counts
+        if not site or run["status"] not in ("complete", "unreachable", "cut_short"):
+            return counts  # unscored runs (interrupted, failed) say nothing
         seen_at = run["started"]
         seen: set[str] = set()
         with self.db.conn:
@@ -387,10 +406,12 @@ class MonitorStore(Store):
                 counts[status] += 1
                 self.db["tracked"].update(fp, {**latest, "status": status,
                                                "times_seen": (old_row["times_seen"] or 0) + 1})
-            if run["status"] == "complete":
+            if run["status"] == "complete":  # only a complete run resolves, and only what it looked at
+                looked_at, undecided = self.run_urls(run_id), undecided_columns(run)
                 gone = [r["fingerprint"] for r in self.db.query(
-                    "select fingerprint from tracked where site = ? and status in ('new', 'open', 'reopened')"
-                    " and last_run is not null and last_run < ?", [site, run_id]) if r["fingerprint"] not in seen]
+                    "select fingerprint, url, target, \"check\", \"column\" from tracked where site = ?"
+                    " and status in ('new', 'open', 'reopened') and last_run is not null and last_run < ?",
+                    [site, run_id]) if r["fingerprint"] not in seen and looked(r, looked_at, undecided)]
                 for fp in gone:
                     self.db["tracked"].update(fp, {"status": "resolved", "resolved_run": run_id,
                                                    "resolved_at": seen_at})

@@ -93,3 +93,31 @@ def test_run_rejects_bad_input(db_path):
     assert pw(db_path, "ignore", "123", "--reason", "x").code == 2
     assert pw(db_path, "findings", "不存在").code == 2
     assert pw(db_path, "findings", "x", "--status", "gone").code == 2
+
+
+def test_a_run_resolves_only_what_it_looked_at_and_a_cut_short_run_only_records(db_path):
+    from portalwatch.crawler.snapshot import Page
+
+    site, base = "示范镇", "http://zf.example.gov.cn"
+
+    def finding(page: str, target: str) -> dict:
+        return {"check": "dead_link", "severity": "major", "url": base + page, "target": base + target,
+                "column": None, "message": "链接无法访问", "evidence": {}, "fingerprint": target}
+
+    def run(status: str, pages: list[str], findings: list[dict]) -> dict:
+        rid = store.start_run(site=base + "/", profile="township", as_of="2026-11-20", options={}, site_name=site)
+        store.add_pages(rid, [Page(url=base + p, final_url=base + p, status=200) for p in pages])
+        store.finish_run(rid, status=status, link_checks=[], link_sources={}, skips=[], findings=findings,
+                         score=None, verdict=None, grade=None, summary={})
+        return store.update_history(rid, site)
+
+    store = MonitorStore(db_path)
+    run("complete", ["/", "/a.html", "/deep/9.html"], [finding("/a.html", "/x.pdf"), finding("/deep/9.html", "/y.pdf")])
+    # the next night stops at --max-pages before /deep/9.html: only /x.pdf can be credited as fixed
+    assert run("complete", ["/", "/a.html"], [])["resolved"] == 1
+    status = {r["fingerprint"]: r["status"] for r in store.tracked_findings(site)}
+    assert status == {"/x.pdf": "resolved", "/y.pdf": "new"}  # not seen again, not resolved either
+    # a run cut short by its time limit records what it saw, and resolves nothing
+    counts = run("cut_short", ["/"], [finding("/", "/z.pdf")])
+    assert counts["new"] == 1 and counts["resolved"] == 0
+    assert {r["fingerprint"]: r["status"] for r in store.tracked_findings(site)}["/y.pdf"] == "new"
