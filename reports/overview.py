@@ -11,11 +11,10 @@ from rich.text import Text
 
 from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import MonitorStore
-from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, check_order
+from portalwatch.reports.summary import CHECK_NAMES, RUN_STATE_NAMES, SEVERITY_NAMES, check_order
 
 STATUS_NAMES = {"new": "新发现", "open": "未整改", "resolved": "已整改", "reopened": "重新出现", "ignored": "已忽略"}
-RUN_STATUS_NAMES = {"complete": "完成", "unreachable": "无法访问", "interrupted": "中断", "failed": "失败",
-                    "running": "运行中", "timeout": "超时"}
+RUN_STATUS_NAMES = {**RUN_STATE_NAMES, "timeout": "超时"}  # a job the monitor had to kill
 LEVEL_NAMES = {"ok": "正常", "warning": "预警", "veto": "单项否决", "insufficient": "样本不足"}
 
 

@@ -195,7 +195,7 @@ def inline_spider():
     from portalwatch.crawler.spider import PortalSpider
 
     spider = PortalSpider(start_url="http://www.example.gov.cn/", as_of="2026-11-20")
-    spider.max_pages, spider.probe_bytes, spider.timeout = 100, 65536, 2.0
+    spider.max_pages, spider.probe_bytes, spider.timeout, spider.max_links = 100, 65536, 2.0, 5000
     spider.traps, spider.analyser = TrapGuard(), Analyser(0)
     return spider
 

@@ -66,23 +66,23 @@ def test_fixed_resolved_broken_again_reopened_ignored_stays_and_incomplete_runs_
     rows = MonitorStore(db_path).tracked_findings("甲镇")
     assert [r["status"] for r in rows if r["check"] == "site_unreachable"] == ["new"]
 
-    # x fixed, but the run is stopped by its time limit: nothing may be resolved
-    site.routes.update(slow_portal(pages=60, delay=0.5, extra={"/x.html": "通知公告", "/y.html": "旧链接"}))
+    # x fixed, but the run is stopped by its time limit (cut short): nothing may be resolved
+    site.routes.update(slow_portal(pages=200, delay=1.0, extra={"/x.html": "通知公告", "/y.html": "旧链接"}))
     site.routes["/x.html"] = page("通知公告")
-    stopped = run(db_path, "--time-limit", "5")
+    stopped = run(db_path, "--time-limit", "20")  # the audit stops crawling (10 s) before the monitor's limit
     assert stopped.code == 1 and "未完成" in stopped.stderr
-    assert query(db_path, "select status from runs order by id desc limit 1") == [("interrupted",)]
+    assert query(db_path, "select status from runs order by id desc limit 1") == [("cut_short",)]
     found = dead_links(db_path)
     assert found["x.html"]["status"] == "reopened" and found["y.html"]["status"] == "ignored"
     assert query(db_path, "select outcome from job_log where kind = 'audit' order by id") == \
-        [("complete",)] * 3 + [("unreachable",), ("timeout",)]
+        [("complete",)] * 3 + [("unreachable",), ("cut_short",)]
 
     status = json.loads(pw(db_path, "status", "--format", "json").stdout)
     (row,) = status
-    assert row["name"] == "甲镇" and row["last_run"]["status"] == "interrupted"
+    assert row["name"] == "甲镇" and row["last_run"]["status"] == "cut_short"
     assert row["open"]["dead_link"] == 1 and row["open"]["site_unreachable"] == 1
     text = pw(db_path, "status").stdout
-    assert "甲镇" in text and "失效链接 1" in text and "中断" in text
+    assert "甲镇" in text and "失效链接 1" in text and "超时截止" in text
 
 
 def test_run_rejects_bad_input(db_path):
