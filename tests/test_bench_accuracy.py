@@ -87,3 +87,17 @@ def test_scoring_counts_true_and_false_positives_and_misses():
     assert ("dead_link", "http://h/waf") in s.fps and ("missing_interpretation", "青政发〔2025〕3号") in s.fns
     agg = total([s, s])
     assert (agg["dead_link"].tp, agg["dead_link"].fp, agg["dead_link"].fn) == (2, 2, 2)
+
+
+def test_a_jeecms_title_bar_naming_the_column_does_not_empty_its_list():
+    """<div class="content_title">通知公告</div> above the column's list is a heading, not an empty list."""
+    import datetime as dt
+
+    from portalwatch.crawler.extract.page import extract_page
+
+    b, _ = make("jeecms", "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3")
+    for path in ("/xinglin/child/tzgg/index.jhtml", "/xinglin/child/xlyw/index.jhtml"):
+        body = b.routes[path].body
+        html = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        page = extract_page(html, "http://127.0.0.1:1" + path, as_of=dt.date(2025, 12, 1))
+        assert page["empty_list"] == "" and len(page["list_items"]) >= 10, path

@@ -24,7 +24,7 @@ from ._text import fold, resolve_url, text_of
 from .layout import Layout, tokens
 
 _LIST_NAME = re.compile(r"list|news|article|^lb|liebiao|data|items|^con$|content|xxgk|gkml|tzgg")
-_NOT_LIST = re.compile(r"nav|menu|page|fenye|pager|share|tab[-_]?(?:hd|title)|crumb|foot|head")
+_NOT_LIST = re.compile(r"nav|menu|page|fenye|pager|share|tab[-_]?(?:hd|title)|title|crumb|foot|head")
 _SIDE = re.compile(r"(?:^|[-_])a?side(?:[-_]|$)|sidebar|sidebox|relat|xglj|^rank|hot|latest|zxdt|zxxx|tuijian|recommend")
 _SIDE_HEADING = re.compile(r"^(?:最新|热点|热门|推荐|相关|排行|阅读排行|点击排行|猜你喜欢)")
 _SPLIT = re.compile(r"[_\-|–—－｜]+")
@@ -40,7 +40,8 @@ def _empty_containers(root: etree._Element, layout: Layout) -> list[etree._Eleme
             continue
         if el.tag == "div" and len(el) > 3:
             continue  # a layout block, not a list
-        if el.find(".//a") is not None or len(fold(text_of(el))) > 4 or layout.inside(el):
+        if el.find(".//a") is not None or fold(text_of(el)).strip() or layout.inside(el):
+            # any text at all (a heading naming the column: 通知公告) is not an empty list
             continue
         out.append(el)
     return out
