@@ -39,8 +39,9 @@ def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, wit
     fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors)
     too_deep = parse_depth_exceeded()
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
+    # only pages addressed by a query string can belong to an endless URL space (crawler/traps.py)
     fingerprint = fingerprints(fields["title"], [i.title for i in fields["list_items"]], fields["placeholder"],
-                               body, len(fields["links"]))
+                               body, len(fields["links"])) if "?" in url else None
     return {"fields": fields, "encoding": encoding, "note": note, "text": text, "long": not text,
             "fingerprint": fingerprint, "errors": errors, "too_deep": too_deep}
 

@@ -26,6 +26,10 @@ _DATED = re.compile(
     r"(?P<org>[\u4e00-\u9fff]{1,12})\s*[" + re.escape(_OPEN) + r"]\s*(?P<year>(?:19|20)\d{2})\s*["
     + re.escape(_CLOSE) + r"]\s*第?\s*(?P<num>\d{1,5})\s*号"
 )
+_DATED_CORE = re.compile(  # _DATED without its prefix, which _dated() reads backwards
+    r"\s*[" + re.escape(_OPEN) + r"]\s*(?P<year>(?:19|20)\d{2})\s*["
+    + re.escape(_CLOSE) + r"]\s*第?\s*(?P<num>\d{1,5})\s*号"
+)
 _DECREE = re.compile(r"(?P<org>[\u4e00-\u9fff]{1,12}?令)\s*第\s*(?P<num>\d{1,5})\s*号")
 # Characters and words that end a sentence fragment rather than belong to an issuing-body
 # prefix: ``根据国办发〔2016〕80号`` has the prefix ``国办发``.
@@ -58,9 +62,16 @@ class DocNumber:
             self.org.endswith(other.org) or other.org.endswith(self.org))
 
 
+_HALFWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
+
+
 def halfwidth_digits(text: str) -> str:
     """Full-width digits as ASCII; every other character (and so every offset) unchanged."""
-    return "".join(unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" else ch for ch in text or "")
+    text = text or ""
+    return text.translate(_HALFWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
 
 
 def trim_prefix(org: str) -> str:
@@ -78,19 +89,38 @@ def trim_prefix(org: str) -> str:
 
 def iter_doc_numbers(text: str) -> Iterator[tuple[int, DocNumber]]:
     """``(offset, number)`` for every document number in ``text``, in order of appearance."""
+    if not text or "号" not in text:  # every form ends in 号: most texts have none
+        return
     text = halfwidth_digits(text)
     found: list[tuple[int, int, DocNumber]] = []
-    for m in _DATED.finditer(text):
-        org = trim_prefix(m["org"])
+    for org_end, org, m in _dated(text):
+        org = trim_prefix(org)
         if org:  # the number starts where its trimmed prefix does (``号和国办发`` -> ``国办发``)
-            found.append((m.end("org") - len(org), m.end(), DocNumber(org, int(m["year"]), int(m["num"]))))
-    for m in _DECREE.finditer(text):
+            found.append((org_end - len(org), m.end(), DocNumber(org, int(m["year"]), int(m["num"]))))
+    for m in (_DECREE.finditer(text) if "令" in text else ()):
         org = trim_prefix(m["org"])
         start = m.end("org") - len(org)
         if len(org) > 1 and not any(s < m.end() and start < e for s, e, _ in found):
             found.append((start, m.end(), DocNumber(org, 0, int(m["num"]))))
     for start, _, number in sorted(found, key=lambda f: f[0]):
         yield start, number
+
+
+def _dated(text: str) -> Iterator[tuple[int, str, re.Match[str]]]:
+    """``_DATED`` matches as ``(end of prefix, prefix, match)``, found from the bracket backwards:
+    the same matches as ``_DATED.finditer`` (the prefix is the last 1-12 CJK characters before
+    the bracket, after the previous match), without trying the pattern at every character."""
+    if not any(ch in text for ch in _OPEN):
+        return
+    floor = 0
+    for m in _DATED_CORE.finditer(text):
+        end = m.start()
+        start = end
+        while start > floor and end - start < 12 and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        if start < end:
+            yield end, text[start:end], m
+            floor = m.end()
 
 
 def parse_doc_numbers(text: str) -> list[DocNumber]:

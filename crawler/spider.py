@@ -264,7 +264,7 @@ class PortalSpider(scrapy.Spider):
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
                                               long_page=result["long"], main_length=page.text_length,
                                               dated=page.pub_date is not None)
-        if not page.soft404:
+        if not page.soft404 and result["fingerprint"] is not None:
             self.traps.observe(url, *result["fingerprint"])
         return page
 

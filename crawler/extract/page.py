@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _ERRORS: ContextVar[list[str] | None] = ContextVar("extract_errors", default=None)
 
+_BOOK_MARKS = re.compile("[《》]")
 MAX_CITED_TITLES = 30
 MAX_TITLE_LEN = 100
 # plain etree elements: lxml.html's Python class lookup costs more than the parse itself;
@@ -119,10 +120,11 @@ def quoted_titles(texts: list[str], limit: int = MAX_CITED_TITLES) -> list[str]:
     found: list[tuple[int, int, str]] = []
     for n, text in enumerate(texts):
         stack: list[int] = []
-        for i, ch in enumerate(text):
+        for m in _BOOK_MARKS.finditer(text):  # only the brackets, not every character
+            i, ch = m.start(), m.group()
             if ch == "《":
                 stack.append(i)
-            elif ch == "》" and stack:
+            elif stack:
                 start = stack.pop()
                 inner = fold(text[start + 1: i])
                 if inner and len(inner) <= MAX_TITLE_LEN:
