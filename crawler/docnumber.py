@@ -16,7 +16,6 @@ Pure regex code with no crawler dependency: ``snapshot`` re-exports it for the c
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 

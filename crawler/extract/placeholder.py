@@ -60,11 +60,6 @@ def _in_link(el: etree._Element) -> bool:
     return False
 
 
-def find_placeholder(root: etree._Element, layout: Layout | None = None) -> str:
-    """The placeholder text shown in the main content, or ``""``."""
-    return placeholder_hit(root, layout)[0]
-
-
 def placeholder_hit(root: etree._Element, layout: Layout | None = None) -> tuple[str, etree._Element | None]:
     """``(placeholder text, its element)`` in the main content, or ``("", None)``."""
     layout = layout or find_layout(root)
