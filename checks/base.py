@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterator, Literal, Mapping
+from typing import Any, ClassVar, Iterator, Literal, Mapping, Protocol
 
 from portalwatch.crawler.snapshot import Snapshot
 
@@ -80,12 +80,42 @@ class Undecided:
         return {"check": self.check, "column": self.column, "url": self.url, "reason": self.reason}
 
 
+class ScoreSettings(Protocol):
+    """The scoring numbers of one audit: ``s["key"]`` reads the profile's ``scoring`` map,
+    overridden by ``PORTALWATCH_SCORE_<KEY>``, falling back to the checks' ``score_defaults``."""
+
+    def __getitem__(self, key: str) -> Any: ...
+
+
+SEVERITY_TITLES: dict[str, str] = {"veto": "单项否决", "major": "严重", "minor": "一般"}
+
+
 class Check:
-    """Base class: subclass, set ``id``/``severity``/``message``, implement ``run``."""
+    """Base class: subclass, set ``id``/``severity``/``title``/``message``, implement ``run``.
+
+    Everything about a check lives on its class, and every other part of portalwatch
+    (summary, JSON, notice, score, history, ``portalwatch checks``, the web) reads it from
+    the registry: nothing outside ``checks/`` lists check ids.
+
+    - ``title``: the Chinese name shown everywhere (失效链接); ``guidance``: what the unit
+      must do, printed in the notice; ``undecided_label``: what an undecided item leaves open
+      (栏目是否空白), never phrased as a problem.
+    - ``score_defaults``: this check's scoring numbers (keys start with its id, e.g.
+      ``{"dead_link_home": 1.0}``); a profile's ``scoring`` map or ``PORTALWATCH_SCORE_<KEY>``
+      overrides them.
+    - ``deductions`` / ``vetoes`` / ``warnings``: the scoring rule, given this check's
+      findings only (ignored ones already removed) and the score settings.
+    - ``key``: identity of a finding across runs (history, re-checks).
+    - ``evidence_lines``: how a finding's evidence is shown to a person.
+    """
 
     id: ClassVar[str] = ""
     severity: ClassVar[Severity] = "major"
+    title: ClassVar[str] = ""  # Chinese name, e.g. 失效链接 (falls back to the id)
+    guidance: ClassVar[str] = "请核实该问题并予以整改。"  # what the unit must do (notice)
+    undecided_label: ClassVar[str] = ""  # e.g. 栏目是否空白 (falls back to title)
     message: ClassVar[str] = ""  # str.format template; fields are check-specific
+    score_defaults: ClassVar[Mapping[str, Any]] = {}  # {"<id>": points per finding, "cap_<id>": cap, ...}
 
     def __init__(self) -> None:
         self.notes: list[Note] = []
@@ -119,3 +149,53 @@ class Check:
     @classmethod
     def doc(cls) -> str:
         return (cls.__doc__ or "").strip()
+
+    @classmethod
+    def display_title(cls) -> str:
+        return cls.title or cls.id
+
+    # --- scoring rule (defaults: one deduction per finding, veto findings veto) -------------
+    @classmethod
+    def deductions(cls, findings: list[Finding], s: ScoreSettings) -> list[tuple[str, float]]:
+        """``(Chinese reason, points)`` lines for this check's non-veto findings: ``s[id]``
+        points each (else ``other_major``/``other_minor``), at most ``s["cap_<id>"]`` in all."""
+        items = [f for f in findings if f.severity != "veto"]
+        if not items:
+            return []
+        each = s[cls.id]
+        if each is None:
+            each = s[f"other_{items[0].severity}"]
+        points = round(float(each or 0) * len(items), 2)
+        cap = s[f"cap_{cls.id}"]
+        if cap is not None:
+            points = min(points, float(cap))
+        if points <= 0:
+            return []
+        return [(f"{cls.display_title()} {len(items)} 项（每项扣 {float(each):g} 分）", points)]
+
+    @classmethod
+    def vetoes(cls, findings: list[Finding], s: ScoreSettings) -> list[str]:
+        """Why the site fails outright because of this check (单项否决), one line each."""
+        return [f"{cls.display_title()}（单项否决）：{f.message}" for f in findings if f.severity == "veto"]
+
+    @classmethod
+    def warnings(cls, findings: list[Finding], site: Snapshot, ctx: Context, s: ScoreSettings) -> list[str]:
+        """Early warnings (预警) below this check's veto line."""
+        return []
+
+    # --- history and display ------------------------------------------------------------
+    @classmethod
+    def key(cls, finding: Mapping[str, Any]) -> tuple[str, ...]:
+        """What a finding is about, stable across runs (the site is added by the caller)."""
+        subject = finding.get("target") or finding.get("column") or finding.get("url") or ""
+        return (str(finding["check"]), str(subject))
+
+    @classmethod
+    def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """``(Chinese label, value)`` pairs an inspector reads to verify the finding."""
+        out: list[tuple[str, str]] = [("页面", str(finding.get("url") or ""))]
+        if finding.get("target"):
+            out.append(("链接", str(finding["target"])))
+        if finding.get("column"):
+            out.append(("栏目", str(finding["column"])))
+        return out
