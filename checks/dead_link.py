@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.crawler.linkcheck import reason_text
-from portalwatch.crawler.snapshot import Snapshot
+from portalwatch.crawler.snapshot import Snapshot, reason_text
 
 MAX_PAGES_IN_EVIDENCE = 50
 

@@ -17,7 +17,8 @@ The shapes, from the bottom up:
 
 ``DocNumber``, ``parse_doc_numbers`` and the number-stripping helpers (from ``docnumber``)
 are re-exported: the checks
-read document numbers in list titles with the parser that filled ``Page.doc_number``.
+read document numbers in list titles with the parser that filled ``Page.doc_number``; so is the
+link-verdict vocabulary of ``verdicts`` (``reason_text``: a verdict's reason in Chinese).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 from .docnumber import DocNumber, parse_doc_numbers, remove_doc_numbers, without_parenthesised_number
+from .verdicts import REASONS_ZH, UNVERIFIABLE, reason_text
 
 __all__ = [
     "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "NavNode", "Page", "Skip", "Snapshot", "Verdict",
     "parse_doc_numbers", "remove_doc_numbers", "without_parenthesised_number",
+    "REASONS_ZH", "UNVERIFIABLE", "reason_text",
 ]
 
 LinkKind = Literal["page", "image", "attachment", "frame", "other"]
