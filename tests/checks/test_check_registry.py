@@ -32,8 +32,10 @@ def test_every_check_is_documented_and_named_in_the_contract(check_id):
     assert issubclass(cls, Check) and cls.id == check_id
     assert cls.severity == contract_table()[check_id]
     doc = cls.doc()
-    assert "What it does" in doc and "Why it matters" in doc and "Example" in doc
-    assert re.search(r"[\u4e00-\u9fff]", cls.message), "message templates are Chinese"
+    assert "检查内容" in doc and "示例" in doc, "the docstring is the Chinese documentation"
+    assert not re.search(r"``|:(func|class|mod|meth):`|^\s*\.\. ", doc, re.M), "plain text, no reST markup"
+    for text in (cls.message, cls.title, cls.guidance):
+        assert re.search(r"[\u4e00-\u9fff]", text), "messages, titles and guidance are Chinese"
     module = __import__(cls.__module__, fromlist=["_"])
     assert module.__name__.rsplit(".", 1)[1] == check_id, "one module per check id"
 
