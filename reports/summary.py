@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from collections.abc import Mapping
+from typing import Any, Iterator, TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from portalwatch.checks.base import SEVERITY_TITLES
+from portalwatch.checks.registry import check_order, known_checks, title_of
 from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import Store
 
-CHECK_NAMES = {
-    "site_unreachable": "网站无法访问",
-    "stale_homepage": "首页长期未更新",
-    "missing_column": "缺少必备栏目",
-    "empty_column": "空白栏目",
-    "stale_column": "栏目更新不及时",
-    "missing_interpretation": "政策文件缺少解读",
-    "dead_link": "失效链接",
-}
-CHECK_ORDER = list(CHECK_NAMES)
-SEVERITY_NAMES = {"veto": "单项否决", "major": "严重", "minor": "一般"}
+
+class _Titles(Mapping):
+    """``CHECK_NAMES[id]``: a check's Chinese title, read from the check registry (kept for the
+    modules that index it; new code calls ``title_of``)."""
+
+    def __getitem__(self, check_id: str) -> str:
+        return title_of(check_id)
+
+    def get(self, check_id: str, default: Any = None) -> str:  # type: ignore[override]
+        return title_of(check_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(known_checks())
+
+    def __len__(self) -> int:
+        return len(known_checks())
+
+
+CHECK_NAMES = _Titles()
+SEVERITY_NAMES = SEVERITY_TITLES
 SKIP_NAMES = {
     "too_large": "页面过大，只读取了开头", "robots": "robots.txt 不允许抓取", "url_too_long": "网址过长",
     "too_deep": "链接层级过深", "repeating_path": "路径重复（疑似无限链接）", "calendar_trap": "无限日历（连续页面仅日期不同）",
@@ -177,12 +189,12 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         table.add_column("示例")
         for check in sorted({f["check"] for f in findings}, key=check_order):
             group = [f for f in findings if f["check"] == check]
-            table.add_row(CHECK_NAMES.get(check, check), SEVERITY_NAMES.get(group[0]["severity"], ""),
+            table.add_row(title_of(check), SEVERITY_NAMES.get(group[0]["severity"], ""),
                           str(len(group)), Text(group[0]["message"]))
         console.print(table)
         for f in sorted(findings, key=lambda f: (check_order(f["check"]), f["url"]))[:200]:
             where = f.get("target") or f.get("column") or ""
-            console.print(Text(f"- [{CHECK_NAMES.get(f['check'], f['check'])}] {f['message']}"
+            console.print(Text(f"- [{title_of(f['check'])}] {f['message']}"
                                f"{'  ' + where if where and where not in f['message'] else ''}  页面：{f['url']}"))
     else:
         console.print("未发现问题。")
@@ -200,7 +212,3 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
     if skipped:
         parts = [f"{SKIP_NAMES.get(k, k)} {v} 个" for k, v in sorted(skipped.items())]
         console.print("已跳过：" + "；".join(parts))
-
-
-def check_order(check: str) -> int:
-    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from portalwatch.checks.base import Context
-from portalwatch.checks.registry import CheckResults, run_checks
+from portalwatch.checks.registry import CheckLoadError, CheckResults, check_class, enabled_checks, run_checks
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.snapshot import Snapshot
 from portalwatch.reports.storage import Store, now_iso
@@ -152,6 +152,10 @@ def run_audit(opts: AuditOptions) -> AuditResult:
     if scope not in ("auto", "host", "path"):
         raise AuditError(f"网站范围应为 host、path 或 auto：{scope}")
     profile = load_profile(opts.profile)
+    try:  # every configured check must load before anything is written (exit 2 otherwise)
+        enabled_checks(opts.settings.get("PORTALWATCH_CHECKS"))
+    except CheckLoadError as exc:
+        raise AuditError(str(exc)) from None
     restore = raise_on_signals()
     try:
         return _audit(opts, profile)
@@ -199,8 +203,9 @@ def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any
     """Run the checks on a crawl that ended normally, score it and close the run in one transaction."""
     settings = {"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings}
     ctx = Context(profile=profile, as_of=opts.as_of, settings=settings)
-    results = run_checks(snapshot, ctx, overrides=settings.get("PORTALWATCH_CHECKS"))
-    score = score_site(results, snapshot, ctx)
+    classes = enabled_checks(settings.get("PORTALWATCH_CHECKS"))
+    results = run_checks(snapshot, ctx, classes=classes)
+    score = score_site(results, snapshot, ctx, classes)
     findings = [f.to_dict() | {"fingerprint": fingerprint(opts.url, f.to_dict())} for f in results.findings]
     store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
                      link_sources=snapshot.link_sources, skips=snapshot.skips, findings=findings,
@@ -240,24 +245,20 @@ def _result(store: Store, run_id: int, status: str, snapshot: Snapshot, results:
 
 
 def fingerprint(site: str, finding: dict[str, Any]) -> str:
-    """Stable identity of a finding across runs: check + site + what it is about."""
+    """Stable identity of a finding across runs: check + site + what it is about (the check's
+    ``key``: its subject, and whatever else tells two of its findings apart)."""
     import hashlib
 
-    subject = finding.get("target") or finding.get("column") or finding.get("url") or ""
-    extra = ""
-    if finding["check"] == "missing_interpretation":
-        extra = str(finding.get("evidence", {}).get("doc_number") or finding.get("url"))
-    raw = "\x1f".join([finding["check"], site, subject, extra])
+    check, subject, *extra = check_class(str(finding["check"])).key(finding)
+    raw = "\x1f".join([check, site, subject, "\x1f".join(extra)])
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context) -> dict[str, Any]:
-    try:
-        from portalwatch.checks.scoring import score_site as _score
-    except ImportError:
-        return {}
-    result = _score(results.findings, snapshot, ctx, results.undecided)
-    return asdict(result) if hasattr(result, "__dataclass_fields__") else dict(result)
+def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context,
+               classes: dict[str, Any] | None = None) -> dict[str, Any]:
+    from portalwatch.checks.scoring import score_site as _score
+
+    return asdict(_score(results.findings, snapshot, ctx, results.undecided, classes))
 
 
 def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEnd | None = None,
