@@ -36,7 +36,7 @@ from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
 from portalwatch.checks.base import Check
 from portalwatch.checks.registry import check_class, check_order
-from portalwatch.reports.summary import SEVERITY_NAMES
+from portalwatch.reports.summary import SEVERITY_NAMES, counted_score
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_OFFICE = "XX市人民政府办公室政务公开办"
@@ -197,6 +197,9 @@ def notice_context(store: NoticeStore, notice: Mapping[str, Any], config: Notice
     """Everything the notice templates show, site text masked."""
     site = store.site(notice["site"]) or {"name": notice["site"], "url": "", "contact": ""}
     run = store.run(notice["run_id"]) if notice.get("run_id") else {}
+    if run:  # the score shown beside the open findings leaves out the ones an inspector ignored
+        counted = counted_score(store, run)[0]
+        run = {**run, "score": counted["score"], "verdict": counted["verdict"], "grade": counted["grade"]}
     earlier = store.notified_fingerprints(notice["site"], exclude=notice["id"])
     open_now = {f["fingerprint"] for f in store.tracked_findings(notice["site"], ACTIVE_STATUSES)}
     items = []

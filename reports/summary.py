@@ -43,19 +43,59 @@ SKIP_NAMES = {
 }
 
 
+def ignored_fingerprints(store: Store, run: dict[str, Any]) -> set[str]:
+    """Fingerprints an inspector marked ignored (误报、可接受) for the run's registered site."""
+    if not run.get("site_name"):
+        return set()
+    try:
+        return {r["fingerprint"] for r in store.db.query(
+            "select fingerprint from tracked where site = ? and status = 'ignored'", [run["site_name"]])}
+    except Exception:  # a database without the monitoring tables: nothing is ignored
+        return set()
+
+
+def counted_score(store: Store, run: dict[str, Any]) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    """The run's score as shown beside its findings: ``(score facts, counted findings, ignored
+    findings)``. Findings an inspector ignored do not count: the run is scored again without them
+    (``checks.scoring.rescore``); the stored score stands when none is ignored, or for runs stored
+    before the scoring basis was kept."""
+    from portalwatch.checks.scoring import rescore
+
+    try:
+        summary = json.loads(run.get("summary") or "{}")
+    except (TypeError, ValueError):
+        summary = {}
+    stored = summary.get("score") or {}
+    facts = {k: stored.get(k, []) for k in ("vetoes", "warnings", "deductions", "pending")}
+    facts |= {"score": run.get("score"), "verdict": run.get("verdict"), "grade": run.get("grade")}
+    findings = store.findings_for_run(run["id"]) if run.get("id") is not None else []
+    ignored = ignored_fingerprints(store, run)
+    counted = [f for f in findings if f.get("fingerprint") not in ignored]
+    dropped = [f for f in findings if f.get("fingerprint") in ignored]
+    if dropped and run.get("score") is not None:
+        again = rescore(counted, stored)
+        if again is not None:
+            facts = {"score": again.score, "verdict": again.verdict, "grade": again.grade, "vetoes": again.vetoes,
+                     "warnings": again.warnings, "deductions": [list(d) for d in again.deductions],
+                     "pending": again.pending}
+    return facts, counted, dropped
+
+
 def audit_document(store: Store, run_id: int) -> dict[str, Any]:
-    """The JSON document of ``portalwatch audit --format json`` for a stored run."""
+    """The JSON document of ``portalwatch audit --format json`` for a stored run. Findings an
+    inspector ignored are listed apart (``ignored_findings``) and left out of the score."""
     run = store.run(run_id)
     summary = json.loads(run.get("summary") or "{}")
-    findings = store.findings_for_run(run_id)
-    score = summary.get("score") or {}
+    score, findings, ignored = counted_score(store, run)
+    fields = ("check", "severity", "url", "target", "column", "message", "evidence")
     return {
         "site": run["site"], "run_id": run_id, "profile": run["profile"], "pages": run["pages"],
-        "started": run["started"], "finished": run["finished"], "score": run["score"],
-        "findings": [{k: f[k] for k in ("check", "severity", "url", "target", "column", "message", "evidence")}
-                     for f in findings],
+        "started": run["started"], "finished": run["finished"], "score": score["score"],
+        "findings": [{k: f[k] for k in fields} for f in findings],
         # extensions beyond the contract
-        "status": run["status"], "as_of": run["as_of"], "verdict": run["verdict"], "grade": run["grade"],
+        "status": run["status"], "as_of": run["as_of"], "verdict": score["verdict"], "grade": score["grade"],
+        "ignored_findings": [{k: f[k] for k in fields} for f in ignored],
+        "check_titles": {c: title_of(c) for c in dict.fromkeys(f["check"] for f in findings + ignored)},
         "vetoes": score.get("vetoes", []), "warnings": score.get("warnings", []),
         "notes": summary.get("notes", []), "undecided": summary.get("undecided", []),
         "pending": score.get("pending", []), "links_checked": run["links_checked"],
@@ -181,6 +221,11 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         return
 
     findings = doc["findings"]
+    titles = doc.get("check_titles") or {}
+
+    def title(check: str) -> str:
+        return titles.get(check) or title_of(check)
+
     if findings:
         table = Table(title=f"发现问题 {len(findings)} 个", show_lines=False, expand=False)
         table.add_column("检查项")
@@ -189,15 +234,18 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         table.add_column("示例")
         for check in sorted({f["check"] for f in findings}, key=check_order):
             group = [f for f in findings if f["check"] == check]
-            table.add_row(title_of(check), SEVERITY_NAMES.get(group[0]["severity"], ""),
+            table.add_row(title(check), SEVERITY_NAMES.get(group[0]["severity"], ""),
                           str(len(group)), Text(group[0]["message"]))
         console.print(table)
         for f in sorted(findings, key=lambda f: (check_order(f["check"]), f["url"]))[:200]:
             where = f.get("target") or f.get("column") or ""
-            console.print(Text(f"- [{title_of(f['check'])}] {f['message']}"
+            console.print(Text(f"- [{title(f['check'])}] {f['message']}"
                                f"{'  ' + where if where and where not in f['message'] else ''}  页面：{f['url']}"))
     else:
         console.print("未发现问题。")
+    if doc.get("ignored_findings"):
+        console.print(Text(f"另有 {len(doc['ignored_findings'])} 个问题已被检查人员标记为忽略，不计入问题和得分。",
+                           style="yellow"))
     undecided = doc.get("undecided") or []
     if undecided:
         console.print(Text(f"未能检查、需人工核实的事项 {len(undecided)} 项（不计为问题）：", style="yellow"))
