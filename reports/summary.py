@@ -97,6 +97,7 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         "ignored_findings": [{k: f[k] for k in fields} for f in ignored],
         "check_titles": {c: title_of(c) for c in dict.fromkeys(f["check"] for f in findings + ignored)},
         "vetoes": score.get("vetoes", []), "warnings": score.get("warnings", []),
+        "deductions": [list(d) for d in score.get("deductions", [])],
         "notes": summary.get("notes", []), "undecided": summary.get("undecided", []),
         "pending": score.get("pending", []), "links_checked": run["links_checked"],
         "links_unverifiable": summary.get("links_unverifiable", 0), "skipped": summary.get("skipped", {}),
