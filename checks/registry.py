@@ -26,6 +26,7 @@ BUILTIN_CHECKS: dict[str, str | None] = {
     "stale_column": "portalwatch.checks.stale_column.StaleColumn",
     "stale_homepage": "portalwatch.checks.stale_homepage.StaleHomepage",
     "missing_interpretation": "portalwatch.checks.missing_interpretation.MissingInterpretation",
+    "unanswered_message": "portalwatch.checks.unanswered_message.UnansweredMessage",
 }
 
 
