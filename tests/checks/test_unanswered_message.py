@@ -159,3 +159,70 @@ def test_settings_move_the_line_and_the_check_is_registered():
     assert enabled_checks()["unanswered_message"] is UnansweredMessage
     assert UnansweredMessage.title == "互动回应差" and UnansweredMessage.severity == "veto"
     assert "在线访谈" in UnansweredMessage.doc() and "12345" in UnansweredMessage.doc()
+
+
+# --- end to end: ``portalwatch audit`` on a local portal -------------------------------------
+def _page(title: str, crumb: str, body: str, column: str = "") -> str:
+    meta = f'<meta name="ColumnName" content="{column}">' if column else ""
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>{meta}</head><body>
+<div class="header"><a href="/">示范县人民政府</a></div>
+<div class="navbar"><ul class="nav">
+<li><a href="/">网站首页</a></li><li><a href="/xwdt/index.html">新闻动态</a></li>
+<li class="has-sub"><a href="javascript:;">互动交流</a><ul class="sub">
+<li><a href="/hdjl/xzxx/index.html">县长信箱</a></li><li><a href="/hdjl/zxft/index.html">在线访谈</a></li></ul></li>
+</ul></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; {crumb}</div>
+<div class="content">{body}</div>
+<div class="footer">主办单位：示范县人民政府　政府网站标识码：2399000099</div></body></html>"""
+
+
+def _table(rows: list[tuple[str, str, str, str, str]]) -> str:
+    cells = "".join(f'<tr><td><a href="{href}">{title}</a></td><td>{posted}</td><td>{replied}</td><td>{status}</td></tr>'
+                    for href, title, posted, replied, status in rows)
+    return f"<table class='xx'><tr><th>信件标题</th><th>来信时间</th><th>答复时间</th><th>办理状态</th></tr>{cells}</table>"
+
+
+def _detail(title: str, posted: str, reply: str, column: str = "县长信箱") -> str:
+    return _page(f"{title}_{column}_示范县人民政府", f"<a href='/hdjl/xzxx/index.html'>{column}</a> &gt; 正文",
+                 f"<h1>{title}</h1><table><tr><td>来信时间：</td><td>{posted}</td></tr>"
+                 f"<tr><td>回复内容：</td><td>{reply}</td></tr></table>", column)
+
+
+def test_audit_of_a_local_portal_reports_the_unanswered_letters(serve, audit):
+    from conftest import Response
+
+    news = "".join(f'<li><a href="/xwdt/{n}.html" title="示范县召开第{n}次常务会议">示范县召开第{n}次常务会议</a>'
+                   f'<span class="date">2026-11-{10 + n}</span></li>' for n in range(1, 4))
+    routes = {
+        "/": _page("示范县人民政府", "首页", f"<ul class='list'>{news}</ul>"),
+        "/xwdt/index.html": _page("新闻动态_示范县人民政府", "新闻动态", f"<ul class='list'>{news}</ul>", "新闻动态"),
+        "/hdjl/xzxx/index.html": _page("县长信箱_示范县人民政府", "互动交流 &gt; 县长信箱", _table([
+            ("c1.html", "关于村道路灯维修的建议", "2026-07-01", "", "未回复"),
+            ("c2.html", "关于低保申请条件的咨询", "2026-10-08", "2026-10-20", "已答复"),
+            ("c3.html", "关于农贸市场改造的建议", "2026-06-15", "", ""),
+            ("c4.html", "关于修缮村小学的建议", "2025-08-01", "", "未回复"),
+            ("c5.html", "关于冬季供暖的咨询", "2026-**-01", "", "未回复"),
+        ]), "县长信箱"),
+        "/hdjl/zxft/index.html": _page("在线访谈_示范县人民政府", "互动交流 &gt; 在线访谈", _table([
+            ("f1.html", "县长与网友谈乡村振兴网友提问", "2026-03-01", "", "未回复")]), "在线访谈"),
+        "/hdjl/xzxx/c1.html": _detail("关于村道路灯维修的建议", "2026-07-01", ""),
+        "/hdjl/xzxx/c2.html": _detail("关于低保申请条件的咨询", "2026-10-08", "您好，申请低保需提交申请书和户口簿。"),
+        "/hdjl/xzxx/c3.html": _detail("关于农贸市场改造的建议", "2026-06-15", ""),
+        "/hdjl/xzxx/c4.html": _detail("关于修缮村小学的建议", "2025-08-01", ""),
+        "/hdjl/xzxx/c5.html": _detail("关于冬季供暖的咨询", "2026-**-01", ""),
+        "/hdjl/zxft/f1.html": _detail("县长与网友谈乡村振兴网友提问", "2026-03-01", "", "在线访谈"),
+    }
+    for n in range(1, 4):
+        routes[f"/xwdt/{n}.html"] = _page(f"示范县召开第{n}次常务会议_示范县人民政府", "新闻动态 &gt; 正文",
+                                         f"<h1>示范县召开第{n}次常务会议</h1><p>会议研究了有关工作。</p>", "新闻动态")
+    site = serve(routes={k: Response(v) for k, v in routes.items()})
+    result = audit(site.url)  # --as-of 2026-11-20
+    assert result.code == 0, result.stderr
+    found = {f["evidence"]["title"]: f for f in result.doc["findings"] if f["check"] == "unanswered_message"}
+    assert set(found) == {"关于村道路灯维修的建议", "关于农贸市场改造的建议"}
+    letter = found["关于村道路灯维修的建议"]
+    assert letter["severity"] == "veto" and letter["column"] == "县长信箱"
+    assert letter["evidence"]["posted"] == "2026-07-01" and letter["evidence"]["days_unanswered"] == 142
+    assert letter["url"] == site.url + "hdjl/xzxx/c1.html"  # its detail page shows the empty reply
+    assert found["关于农贸市场改造的建议"]["evidence"]["status_text"] == "回复内容为空"
+    assert result.doc["score"] == 0.0
