@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from portalwatch.checks.base import Check, Context, Finding, ScoreSettings
-from portalwatch.checks.columns import crawl_cut_short, nav_blind, unreadable, unseen_sections
+from portalwatch.checks.columns import crawl_cut_short, nav_blind, nav_size, unreadable, unseen_sections
 from portalwatch.checks.profiles import profile_of
 from portalwatch.crawler.snapshot import Message, Page, Snapshot
 
@@ -26,6 +26,9 @@ MAX_COLUMN_NAME = 12  # a channel judged for unreadable lists must carry a colum
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+|\s*—\s*")
 _SKIP_NAMES = ("首页", "正文", "当前位置", "详情", "内容")
 MAX_TITLES = 5
+# A portal's menu lists a dozen columns or more; with fewer read, part of the menu may have been missed,
+# so "no channel anywhere" is not claimed (undecided instead).
+MIN_NAV_FOR_NO_CHANNEL = 8
 
 
 def _norm(text: str) -> str:
@@ -112,7 +115,8 @@ class UnansweredMessage(Check):
     a channel: its messages are not judged here). Undecided (待人工核实, never a pass): a
     consultation column whose list could not be read (built by script and not rendered, or
     showing no reply state), and the no-channel case whenever the homepage menu could not be
-    read, the crawl stopped early, or only an 互动交流 heading or an icon link was found.
+    read or shows fewer than 8 columns, the crawl stopped early, or only an 互动交流 heading or
+    an icon link was found.
 
     Example: 县长信箱 — “关于村道路灯维修的建议”，留言时间 2026-07-01，状态“未回复”，as of
     2026-11-20 (142 days).
@@ -183,6 +187,9 @@ class UnansweredMessage(Check):
             return
         home = site.home
         blind = nav_blind(site, 3) or ("首页导航未能读取" if getattr(home, "nav_status", "") != "ok" else "")
+        size = nav_size(site)
+        if not blind and size < MIN_NAV_FOR_NO_CHANNEL:
+            blind = f"首页导航只识别到 {size} 个栏目，可能未读全"
         if not blind and unreadable(home):
             blind = "首页需要浏览器渲染，本次未能渲染"
         why = blind or cut or ("部分栏目页面未能读取：" + "、".join(unseen_sections(site)[:3])

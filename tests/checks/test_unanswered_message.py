@@ -98,7 +98,9 @@ def test_unreadable_dates_are_skipped_with_a_note():
 def test_no_channel_at_all_on_a_complete_crawl_is_a_veto():
     b = SiteBuilder()
     b.nav(node("新闻动态", "/xwdt/index.html"), node("通知公告", "/tzgg/index.html"),
-          node("政务公开", "/zwgk/index.html"), node("网上信访", "/xf/index.html"))
+          node("政务公开", "/zwgk/index.html", *[node(n, f"/zwgk/{i}/") for i, n in enumerate(
+              ["机构职能", "政策文件", "政策解读", "财政信息", "人事信息"])]),
+          node("网上信访", "/xf/index.html"))
     b.home.nav_status = "ok"
     (f,), _ = run(UnansweredMessage, b.snapshot)
     assert f.severity == "veto" and f.evidence["no_channel"] is True and f.url == url("/")
@@ -108,9 +110,11 @@ def test_no_channel_at_all_on_a_complete_crawl_is_a_veto():
 
 
 def test_no_channel_is_undecided_when_the_menu_or_the_crawl_was_not_whole():
-    for breaks in ("script", "cut", "generic", "icon"):
+    for breaks in ("script", "cut", "generic", "icon", "small menu"):
         b = SiteBuilder()
-        b.nav(node("新闻动态", "/xwdt/index.html"), node("通知公告", "/tzgg/index.html"), node("政务公开", "/zwgk/"))
+        more = () if breaks == "small menu" else tuple(node(n, f"/zwgk/{i}/") for i, n in enumerate(
+            ["机构职能", "政策文件", "政策解读", "财政信息", "人事信息"]))
+        b.nav(node("新闻动态", "/xwdt/index.html"), node("通知公告", "/tzgg/index.html"), node("政务公开", "/zwgk/", *more))
         b.home.nav_status = "script" if breaks == "script" else "ok"
         if breaks == "cut":
             b.snapshot.complete = False
@@ -162,15 +166,16 @@ def test_settings_move_the_line_and_the_check_is_registered():
 
 
 # --- end to end: ``portalwatch audit`` on a local portal -------------------------------------
-def _page(title: str, crumb: str, body: str, column: str = "") -> str:
+MENU = """<li><a href="/">网站首页</a></li><li><a href="/xwdt/index.html">新闻动态</a></li>
+<li class="has-sub"><a href="javascript:;">互动交流</a><ul class="sub">
+<li><a href="/hdjl/xzxx/index.html">县长信箱</a></li><li><a href="/hdjl/zxft/index.html">在线访谈</a></li></ul></li>"""
+
+
+def _page(title: str, crumb: str, body: str, column: str = "", menu: str = MENU) -> str:
     meta = f'<meta name="ColumnName" content="{column}">' if column else ""
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>{meta}</head><body>
 <div class="header"><a href="/">示范县人民政府</a></div>
-<div class="navbar"><ul class="nav">
-<li><a href="/">网站首页</a></li><li><a href="/xwdt/index.html">新闻动态</a></li>
-<li class="has-sub"><a href="javascript:;">互动交流</a><ul class="sub">
-<li><a href="/hdjl/xzxx/index.html">县长信箱</a></li><li><a href="/hdjl/zxft/index.html">在线访谈</a></li></ul></li>
-</ul></div>
+<div class="navbar"><ul class="nav">{menu}</ul></div>
 <div class="position">当前位置：<a href="/">首页</a> &gt; {crumb}</div>
 <div class="content">{body}</div>
 <div class="footer">主办单位：示范县人民政府　政府网站标识码：2399000099</div></body></html>"""
@@ -226,3 +231,28 @@ def test_audit_of_a_local_portal_reports_the_unanswered_letters(serve, audit):
     assert letter["url"] == site.url + "hdjl/xzxx/c1.html"  # its detail page shows the empty reply
     assert found["关于农贸市场改造的建议"]["evidence"]["status_text"] == "回复内容为空"
     assert result.doc["score"] == 0.0
+
+
+def test_audit_of_a_portal_without_any_consultation_channel(serve, audit):
+    from conftest import Response
+
+    columns = [("新闻动态", "xwdt"), ("通知公告", "tzgg"), ("机构职能", "jgzn"), ("政策文件", "zcwj"),
+               ("财政信息", "czxx"), ("人事信息", "rsxx"), ("办事指南", "bszn"), ("网上信访", "wsxf"),
+               ("在线访谈", "zxft")]
+    menu = '<li><a href="/">网站首页</a></li>' + "".join(f'<li><a href="/{p}/index.html">{n}</a></li>' for n, p in columns)
+    items = "".join(f'<li><a href="/xwdt/{n}.html">示范县召开第{n}次常务会议</a><span>2026-11-{10 + n}</span></li>'
+                    for n in range(1, 3))
+    routes = {"/": Response(_page("示范县人民政府", "首页", f"<ul class='list'>{items}</ul>", menu=menu))}
+    for name, part in columns:
+        routes[f"/{part}/index.html"] = Response(_page(f"{name}_示范县人民政府", name, f"<ul class='list'>{items}</ul>",
+                                                       name, menu))
+    for n in range(1, 3):
+        routes[f"/xwdt/{n}.html"] = Response(_page(f"示范县召开第{n}次常务会议_示范县人民政府", "新闻动态 &gt; 正文",
+                                                   "<h1>会议</h1><p>会议研究了有关工作。</p>", "新闻动态", menu))
+    site = serve(routes=routes)
+    result = audit(site.url)
+    assert result.code == 0, result.stderr
+    (veto,) = [f for f in result.doc["findings"] if f["check"] == "unanswered_message"]
+    assert veto["evidence"]["no_channel"] is True and veto["url"] == site.url
+    assert set(veto["evidence"]["excluded_seen"]) == {"网上信访", "在线访谈"}
+    assert not [u for u in result.doc["undecided"] if u["check"] == "unanswered_message"]
