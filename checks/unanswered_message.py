@@ -20,7 +20,7 @@ EXCLUDED_WORDS = ("访谈", "调查", "征集", "信访", "纪检", "监察", "�
 GENERIC_WORDS = ("互动交流", "政民互动", "公众参与", "互动")  # a heading that usually holds the channels
 # Textless links (icons) whose address names a channel: not proof of one, but enough to withhold a verdict.
 _SLUG = re.compile(r"(?:^|[/_\-.=])(?:ldxx|zxzx|lyb|liuyan|guestbook|mailbox|xjxx|zmhd|hdjl|gzcy|wsxf|hudong|"
-                   r"zixun|letter|message|wz|12345)(?:$|[/_\-.?=])", re.I)
+                   r"zixun|letter|message|12345)(?:$|[/_\-.?=])", re.I)
 MAX_CHANNEL_NAME = 30  # longer texts are sentences; they only ever prevent the no-channel finding
 MAX_COLUMN_NAME = 12  # a channel judged for unreadable lists must carry a column-like name
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+|\s*—\s*")
@@ -335,7 +335,8 @@ def find_channels(site: Snapshot) -> Channels:
         for link in page.links:
             if link.text:  # columns: menu entries, and the homepage's short link boxes (县长信箱 icons)
                 see(link.text, link.url, link.nav or (page is home and len(link.text) <= 8))
-            elif link.kind == "page" and _SLUG.search(link.url.split("://", 1)[-1].partition("/")[2]):
+            elif link.kind == "page" and len(out.icons) < 10 and _SLUG.search(
+                    link.url.split("://", 1)[-1].partition("/")[2]):
                 out.icons.append(link.url)
         for name in page.breadcrumb + [page.column_name]:
             see(name, None, False)
@@ -394,15 +395,29 @@ def judge_messages(site: Snapshot) -> tuple[list[Judged], list[str]]:
 
     merged: dict[Any, Judged] = {}
     skipped: list[str] = []
+    excluded_urls = {u for u, names in nav_names.items() if any(name_kind(n) == "excluded" for n in names)}
+
+    def mixes_excluded(page: Page) -> bool:
+        """A generic page (互动交流) that also shows an excluded column's box (网上信访 …)."""
+        return any(not link.nav and (link.url in excluded_urls or (link.text and len(link.text) <= MAX_COLUMN_NAME
+                                                                  and name_kind(link.text) == "excluded"))
+                   for link in page.links)
+
+    def excluded(msg: Message, page: Page, own: bool) -> bool:
+        """The message shows in, or opens a page of, an excluded column anywhere on the site."""
+        url = page.url if own else msg.url
+        if url and any(kind_of(p, False)[0] == "excluded" for p in listed_by.get(url, [])):
+            return True
+        detail = site.page_at(msg.url) if msg.url and not own else None
+        return detail is not None and detail.messages != [] and kind_of(detail, True)[0] == "excluded"
+
     for page in holders:
         for msg in page.messages:
             own = msg.url in (page.url, page.final_url)
             kind, column = kind_of(page, own)
-            if own and kind != "excluded":  # a detail page listed under an excluded column is excluded
-                parents = [kind_of(p, False)[0] for p in listed_by.get(page.url, [])]
-                if "excluded" in parents:
-                    kind = "excluded"
-            if kind not in ("consult", "generic"):
+            if kind not in ("consult", "generic") or excluded(msg, page, own):
+                continue
+            if kind == "generic" and mixes_excluded(page):
                 continue
             target = site.page_at(msg.url) if msg.url else None
             key: Any = target.url if target is not None else (msg.url or (msg.title, msg.posted))

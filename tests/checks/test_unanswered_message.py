@@ -256,3 +256,14 @@ def test_audit_of_a_portal_without_any_consultation_channel(serve, audit):
     assert veto["evidence"]["no_channel"] is True and veto["url"] == site.url
     assert set(veto["evidence"]["excluded_seen"]) == {"网上信访", "在线访谈"}
     assert not [u for u in result.doc["undecided"] if u["check"] == "unanswered_message"]
+
+
+def test_a_generic_page_mixing_in_an_excluded_box_is_not_judged():
+    b = portal(column="互动交流", extra_nav=(node("网上信访", "/hdjl/wsxf/index.html"),))
+    page = b.snapshot.pages[url("/hdjl/xzxx/index.html")]
+    page.messages = [msg("关于拆迁补偿的信访事项", 150, path="/hdjl/wsxf/1.html")]
+    page.links = [Link(url("/hdjl/wsxf/index.html"), "更多")]  # the 网上信访 box's more-link
+    assert run(UnansweredMessage, b.snapshot)[0] == []
+    page.links = []
+    (f,), _ = run(UnansweredMessage, b.snapshot)  # without the box: a generic 互动交流 list is judged
+    assert f.column == "互动交流"
