@@ -234,7 +234,7 @@ class UnansweredMessage(Check):
                if f.severity == "veto" and f.evidence.get("no_channel")]
         messages = [f for f in findings if f.severity == "veto" and not f.evidence.get("no_channel")]
         if messages:
-            months = messages[0].evidence.get("threshold_months") or s["unanswered_message_months"]
+            months = messages[0].evidence.get("threshold_months") or cls._num(s, "unanswered_message_months")
             shown = "、".join(f"“{f.evidence.get('title')}”（{f.evidence.get('posted')} 提交）"
                              for f in messages[:MAX_TITLES])
             more = f"等 {len(messages)} 条" if len(messages) > MAX_TITLES else f"共 {len(messages)} 条"
@@ -245,8 +245,8 @@ class UnansweredMessage(Check):
     def warnings(cls, findings: list[Finding], site: Snapshot, ctx: Context, s: ScoreSettings) -> list[str]:
         if site.home is None or site.unreachable:
             return []
-        months, warn = int(s["unanswered_message_months"]), int(s["unanswered_message_warn_months"])
-        start = add_months(ctx.as_of, -int(s["unanswered_message_window_months"]))
+        months, warn = int(cls._num(s, "unanswered_message_months")), int(cls._num(s, "unanswered_message_warn_months"))
+        start = add_months(ctx.as_of, -int(cls._num(s, "unanswered_message_window_months")))
         near = []
         for msg in judge_messages(site)[0]:
             if msg.posted is None or msg.answered or not msg.open or msg.replied is not None:
@@ -258,6 +258,15 @@ class UnansweredMessage(Check):
         first = near[0]
         return [f"{len(near)} 条留言已超过 {warn} 个月未回复（如“{first.title}”，{first.posted.isoformat()} 提交），"
                 f"满 {months} 个月将被单项否决。"]
+
+    @classmethod
+    def _num(cls, s: ScoreSettings, key: str) -> float:
+        """A scoring number, this class's default when the settings do not know the key."""
+        try:
+            value = s[key]
+        except KeyError:
+            value = None
+        return float(value if value is not None else cls.score_defaults[key])
 
     # --- history and display ------------------------------------------------------------------
     @classmethod

@@ -267,3 +267,9 @@ def test_a_generic_page_mixing_in_an_excluded_box_is_not_judged():
     page.links = []
     (f,), _ = run(UnansweredMessage, b.snapshot)  # without the box: a generic 互动交流 list is judged
     assert f.column == "互动交流"
+
+
+def test_scoring_settings_that_do_not_know_the_keys_fall_back_to_the_class_defaults():
+    b = portal(msg("两个半月未回复的留言", 75, path="/m/1.html"))
+    assert UnansweredMessage.warnings([], b.snapshot, ctx(), {}) != []
+    assert UnansweredMessage.warnings([], b.snapshot, ctx(), {"unanswered_message_warn_months": 3}) == []
