@@ -92,34 +92,28 @@ def _setting(ctx: Context, cls: type[Check], key: str) -> float:
 
 
 class UnansweredMessage(Check):
-    """What it does: finds the site's consultation channels (栏目 or links named 领导信箱、
-    县长信箱、镇长信箱、咨询投诉、在线咨询、留言板、网络问政、12345 …) in every page's
-    navigation, links, breadcrumb and title, and reads each message (留言、信件) their lists
-    and detail pages show: its posting date (留言时间、来信时间、提交时间) and its reply
-    (回复时间、答复时间, a status such as 已回复、未回复、办理中, or an empty 回复内容). A
-    message posted within the year before the as-of date is reported when it has had no reply
-    for more than 3 months (status 未回复/待回复/办理中/已受理 and no reply date, or an empty
-    reply on its detail page), or when its printed reply date is more than 3 months after its
-    posting date (it was left unanswered that long; a 办结时间 alone is not taken as the reply
-    date). A site offering no consultation channel at all is reported too.
+    """检查内容：在全站各页面的导航、链接、面包屑和标题中找出咨询类渠道（领导信箱、县长信箱、
+    镇长信箱、咨询投诉、在线咨询、留言板、网络问政、12345 等），读取其列表页和详情页上的每条
+    留言（信件）：提交时间（留言时间、来信时间、提交时间）和答复情况（回复时间、答复时间，
+    已回复、未回复、办理中等状态，或详情页上为空的回复内容）。检查基准日前一年内提交的留言，
+    超过 3 个月仍未答复的（状态为未回复、待回复、办理中、已受理且没有回复时间，或详情页回复
+    内容为空），或页面所示回复时间比提交时间晚 3 个月以上的（留言实际等待了这么久；只有办结
+    时间的不作为回复时间），逐条报告。网站完全没有咨询类渠道的，也报告。
 
-    Why it matters: 互动回应差 is a single-veto item (单项否决) of the 2019 national indicators
-    (国办秘函〔2019〕19号): no working online consultation channel, or a consultation message
-    left unanswered for more than 3 months within the past year. Messages unanswered for more
-    than 2 months are an early warning (预警).
+    依据：互动回应差是 2019 年国家检查指标（国办秘函〔2019〕19号）的单项否决项：没有可用的
+    在线咨询渠道，或一年内有咨询留言超过 3 个月未答复。留言超过 2 个月未答复时给出预警。
 
-    Never accused: 在线访谈、调查征集、意见征集、网上信访、纪检举报 columns (not consultation
-    channels); a message whose date is masked, year-less or unreadable (skipped, a note says
-    so); a message older than a year; a message answered within 3 months, however late it
-    looks; a channel that leads to another platform (a provincial 12345 hotline site counts as
-    a channel: its messages are not judged here). Undecided (待人工核实, never a pass): a
-    consultation column whose list could not be read (built by script and not rendered, or
-    showing no reply state), and the no-channel case whenever the homepage menu could not be
-    read or shows fewer than 8 columns, the crawl stopped early, or only an 互动交流 heading or
-    an icon link was found.
+    不会指控：在线访谈、调查征集、意见征集、网上信访、纪检举报等栏目（不属于咨询渠道）的
+    留言；日期被遮挡、没有年份或无法识别的留言（跳过，摘要中说明条数）；一年以前的留言；
+    3 个月内已答复的留言，哪怕答复得晚；链接到其他平台的渠道（如省级 12345 热线平台，算作
+    有渠道，其留言不在此检查）。
 
-    Example: 县长信箱 — “关于村道路灯维修的建议”，留言时间 2026-07-01，状态“未回复”，as of
-    2026-11-20 (142 days).
+    待人工核实（不算通过）：咨询栏目的留言列表无法读取（由脚本生成且未渲染，或列表不显示
+    答复情况）；首页导航未能读取或只识别到不足 8 个栏目、抓取提前结束、或只找到“互动交流”
+    栏目或图标链接而没有具名的咨询渠道时，不判断网站是否没有渠道。
+
+    示例：县长信箱中“关于村道路灯维修的建议”，留言时间 2026-07-01，状态“未回复”，以
+    2026-11-20 为基准日已 142 天未答复。
     """
 
     id = "unanswered_message"
