@@ -236,8 +236,10 @@ class UnansweredMessage(Check):
         return out
 
     @classmethod
-    def warnings(cls, findings: list[Finding], site: Snapshot, ctx: Context, s: ScoreSettings) -> list[str]:
-        if site.home is None or site.unreachable:
+    def warnings(cls, findings: list[Finding], site: Snapshot | None, ctx: Context, s: ScoreSettings) -> list[str]:
+        """Messages open more than 2 months but not yet 3, read from the site (None when a stored
+        run is scored again: the audit's warnings are kept then)."""
+        if site is None or site.home is None or site.unreachable:
             return []
         months, warn = int(cls._num(s, "unanswered_message_months")), int(cls._num(s, "unanswered_message_warn_months"))
         start = add_months(ctx.as_of, -int(cls._num(s, "unanswered_message_window_months")))

@@ -273,3 +273,4 @@ def test_scoring_settings_that_do_not_know_the_keys_fall_back_to_the_class_defau
     b = portal(msg("两个半月未回复的留言", 75, path="/m/1.html"))
     assert UnansweredMessage.warnings([], b.snapshot, ctx(), {}) != []
     assert UnansweredMessage.warnings([], b.snapshot, ctx(), {"unanswered_message_warn_months": 3}) == []
+    assert UnansweredMessage.warnings([], None, ctx(), {}) == []  # a stored run scored again
