@@ -51,11 +51,13 @@ _LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("posted", ("留言时间", "留言日期", "来信时间", "来信日期", "提交时间", "提交日期", "咨询时间", "提问时间",
                 "写信时间", "发信时间", "投诉时间", "反映时间")),
     ("replied", ("回复时间", "回复日期", "答复时间", "答复日期", "反馈时间", "回应时间")),
-    ("closed", ("办结时间", "办结日期")),
-    ("content", ("回复内容", "答复内容", "回复意见", "答复意见", "办理结果", "处理结果", "回复详情", "答复详情")),
-    ("unit", ("回复单位", "答复单位", "回复部门", "答复部门", "回复机构", "答复机构")),
-    ("status", ("办理状态", "回复状态", "处理状态", "信件状态", "状态")),
-    ("title", ("信件标题", "留言标题", "来信标题", "咨询标题", "留言主题", "信件主题", "咨询主题", "标题", "主题")),
+    ("closed", ("办结时间", "办结日期", "办理时间")),  # 办理时间 is often when it was handled: a sign, not a reply date
+    ("content", ("回复内容", "答复内容", "回复意见", "答复意见", "办理结果", "处理结果", "回复详情", "答复详情",
+                 "处理情况", "办理情况", "回复情况", "答复情况")),
+    ("unit", ("回复单位", "答复单位", "回复部门", "答复部门", "回复机构", "答复机构", "办理单位")),
+    ("status", ("办理状态", "回复状态", "处理状态", "信件状态", "办事状态", "状态")),
+    ("title", ("信件标题", "留言标题", "来信标题", "咨询标题", "留言主题", "信件主题", "来信主题", "咨询主题", "标题",
+               "主题")),
     ("reply", ("回复", "答复")),  # a bare 回复：/答复： heading of the reply
 )
 _LABEL_WORDS = sorted((w for _, words in _LABELS for w in words), key=len, reverse=True)
@@ -362,7 +364,14 @@ class _Reader:
             if found is not None:
                 status, shown = found, value
                 break
-        content = [(v, el) for k in ("content", "reply") for v, el in fields.get(k, [])]
+        content = []
+        for kind in ("content", "reply"):
+            for value, el in fields.get(kind, []):
+                said = status_of(value) if value else None
+                if said is None:
+                    content.append((value, el))
+                elif not status or said == "answered":  # 处理情况：未办理 is a status, not a reply
+                    status, shown = said, value
         if replied or closed or any(v and not _EMPTY_REPLY.match(squeeze(v)) for v, _ in content):
             status, shown = "answered", shown or "有回复内容"
         elif content and status in ("", "unanswered") and not self._script_may_fill(content):

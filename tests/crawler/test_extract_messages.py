@@ -101,3 +101,24 @@ def test_news_lists_never_produce_messages():
 def test_status_words():
     assert [status_of(t) for t in ("[已回复]", "【未回复】", "状态：办理中", "已受理", "审核中", "关于已办结的通报")] == [
         "answered", "unanswered", "processing", "processing", "", None]
+
+
+def test_a_mailbox_cms_layout_list_and_letter():
+    got = messages("""<div class="mailbox-data-list"><table><thead><tr><th>来信主题</th><th>状态</th><th>时间</th>
+      <th>受理单位</th></tr></thead><tbody>
+      <tr><td><a href="mail?mailid=7">关于菜市场占道经营的投诉</a></td><td>未回复</td><td>2026-05-06 08:30:00</td><td>城管局</td></tr>
+      <tr><td><a href="mail?mailid=8">关于公交站台设置的建议</a></td><td>已回复</td><td>2026-05-07 09:00:00</td><td>交通局</td></tr>
+      </tbody></table></div>""", "局长信箱_示范县交通局")
+    assert [(m.title, m.posted, m.status) for m in got] == [
+        ("关于菜市场占道经营的投诉", dt.date(2026, 5, 6), "unanswered"), ("关于公交站台设置的建议", dt.date(2026, 5, 7), "answered")]
+    letter = """<table class="result-table"><tr><td>编号:</td><td>C2026050607</td><td>来信人:</td><td>张先生</td></tr>
+      <tr><td>来信时间:</td><td>2026-05-06 08:30:00</td><td>受理单位:</td><td>城管局</td></tr>
+      <tr><td>信件类型:</td><td>投诉</td><td>办事状态:</td><td>{state}</td></tr>
+      <tr><td>来信主题:</td><td colspan="3">关于菜市场占道经营的投诉</td></tr></table>
+      <table class="result-table"><tr><td>办理单位:</td><td></td><td>办理时间:</td><td>{when}</td></tr>
+      <tr><td>处理情况:</td><td colspan="3">{reply}</td></tr></table>"""
+    (open_,) = messages(letter.format(state="未办理", when="暂无", reply=""), "局长信箱", BASE + "mail?mailid=7")
+    assert (open_.title, open_.posted, open_.status) == ("关于菜市场占道经营的投诉", dt.date(2026, 5, 6), "unanswered")
+    (done,) = messages(letter.format(state="已办结", when="2026-05-20 10:00:00", reply="已责成市场监管所清理。"), "局长信箱",
+                       BASE + "mail?mailid=7")
+    assert done.status == "answered" and done.replied is None  # 办理时间 is no reply date
