@@ -42,7 +42,7 @@ _STATUS_STRIP = re.compile(r"^[\s\[［【(（〔<《]*(?:(?:办理|回复|答复
 ANSWERED = frozenset({"已回复", "已答复", "已办结", "已处理", "已反馈", "已回应", "办结", "已完成", "已解答", "已办理",
                       "回复", "已回"})
 UNANSWERED = frozenset({"未回复", "待回复", "未答复", "待答复", "未处理", "待处理", "未办理", "暂未回复", "尚未回复",
-                        "未回应", "待办理", "未办"})
+                        "未回应", "待办理", "未办", "暂无回复", "暂无答复", "暂未答复", "尚未答复", "等待回复"})
 PROCESSING = frozenset({"办理中", "处理中", "已受理", "受理中", "已转办", "转办中", "正在办理", "正在处理", "未办结",
                         "交办中", "已交办", "待办结"})
 
@@ -126,11 +126,12 @@ def extract_messages(root: etree._Element, base: str, as_of: dt.date, layout: La
     reader = _Reader(root, base, as_of, layout)
     found = reader.tables()
     rows = reader.status_rows()
-    if not found:  # a table of messages is a list page; otherwise the page may be one message
+    cards = reader.cards()
+    if not found and not cards:  # a list of messages is a list page; otherwise the page may be one message
         detail = reader.detail(meta, title)
-        if detail is not None and all(m.url != detail.url for m in rows):
+        if detail is not None:
             found.append(detail)
-    return (found + rows)[:MAX_MESSAGES]
+    return (found + rows + cards)[:MAX_MESSAGES]
 
 
 class _Reader:
@@ -141,6 +142,7 @@ class _Reader:
         self.layout = layout
         self.used: set = set()  # row elements already read
         self._template: set | None = None
+        self._segments: tuple[int, list[tuple[str, etree._Element]]] | None = None
 
     # --- helpers ------------------------------------------------------------------------
     def template(self) -> set:
@@ -314,8 +316,11 @@ class _Reader:
 
     # --- detail page -------------------------------------------------------------------------
     def segments(self) -> list[tuple[str, etree._Element]]:
-        """Visible text segments of the page's content (template regions left out), in order;
-        text areas and input values included (some CMSs print the reply in a ``<textarea>``)."""
+        """Visible text segments of the page's content (template regions and rows already read
+        left out), in order; text areas and input values included (some CMSs print the reply in a
+        ``<textarea>``)."""
+        if self._segments is not None and self._segments[0] == len(self.used):
+            return self._segments[1]
         skip = set(self.template())
         for row in self.used:  # list rows already read are not the page's own fields
             skip.update(row.iter())
@@ -335,21 +340,80 @@ class _Reader:
             parent = el.getparent()
             if el.tail and fold(el.tail) and parent is not None and parent not in skip:
                 out.append((fold(el.tail), parent))
+        self._segments = (len(self.used), out)
         return out
 
-    def detail(self, meta: dict[str, str], page_title: str) -> Message | None:
-        segments = self.segments()
-        fields: dict[str, list[tuple[str, etree._Element]]] = {}
+    def fields(self, segments: list[tuple[str, etree._Element]],
+               loose: bool = False) -> dict[str, list[tuple[str, etree._Element]]]:
+        """Labelled values (``kind -> [(value, element)]``) among ``segments``; with ``loose`` (inside
+        one message's block) a status word or empty-reply phrase standing alone (暂无回复) is a status."""
+        out: dict[str, list[tuple[str, etree._Element]]] = {}
         for i, (text, el) in enumerate(segments):
             found = _label(text)
             if found is None:
+                if loose and len(text) <= 8 and status_of(text) is not None:
+                    out.setdefault("status", []).append((text, el))
                 continue
             kind, rest = found
             if not rest:
                 rest = self._following(segments, i)
-            fields.setdefault(kind, []).append((rest, el))
+            out.setdefault(kind, []).append((rest, el))
+        return out
+
+    def detail(self, meta: dict[str, str], page_title: str) -> Message | None:
+        fields = self.fields(self.segments())
         if len(fields.get("posted", [])) > 1:
             return None  # several messages on one page, not a detail page
+        title = (fields["title"][0][0] if "title" in fields and fields["title"][0][0] else "") or \
+            meta.get("ArticleTitle", "") or self._heading() or re.split(r"\s*[_|｜]\s*|\s+-\s+", page_title)[0]
+        return self._message(fields, title, self.base)
+
+    def cards(self) -> list[Message]:
+        """Messages printed as repeated blocks, each with its own labelled fields (留言时间：… 回复时间：…
+        or 暂无回复), often without a detail page."""
+        segments = self.segments()
+        posted = [el for text, el in segments if (found := _label(text)) is not None and found[0] == "posted"]
+        if len(posted) < 2:
+            return []
+        counts: dict[etree._Element, int] = {}
+        for el in posted:
+            for anc in el.iterancestors():
+                counts[anc] = counts.get(anc, 0) + 1
+        blocks: list[etree._Element] = []
+        for el in posted:
+            block = el
+            for anc in el.iterancestors():
+                if counts.get(anc, 0) != 1 or anc.tag in ("body", "html"):
+                    break
+                block = anc
+            if block in blocks or block is el or len(element_text(block, 1001)) > 1000:
+                return []  # fields not grouped one message per block: not this layout
+            blocks.append(block)
+        out: list[Message] = []
+        for block in blocks:
+            inside = set(block.iter())
+            fields = self.fields([(t, el) for t, el in segments if el in inside], loose=True)
+            url, title = self.link_of(block)
+            if not title:
+                title = fields["title"][0][0] if fields.get("title") else self._block_heading(block)
+            msg = self._message(fields, title, url)
+            if msg is not None and len(msg.title) >= 2:
+                out.append(msg)
+                self.used.add(block)
+        return out
+
+    def _block_heading(self, block: etree._Element) -> str:
+        for el in block.iter():
+            if not isinstance(el.tag, str):
+                continue
+            low = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+            if el.tag in ("h2", "h3", "h4", "h5", "strong", "b") or "tit" in low:
+                text = fold(element_text(el))
+                if 2 <= len(text) <= 100 and _label(text) is None:
+                    return text
+        return ""
+
+    def _message(self, fields: dict[str, list[tuple[str, etree._Element]]], title: str, url: str | None) -> Message | None:
         has_reply_field = any(k in fields for k in ("content", "unit", "reply", "replied", "closed"))
         if "posted" not in fields and not ("status" in fields and has_reply_field):
             return None
@@ -377,10 +441,8 @@ class _Reader:
         elif content and status in ("", "unanswered") and not self._script_may_fill(content):
             empty = content[0][0]
             status, shown = "unanswered", shown or (f"回复内容：{empty}" if empty else "回复内容为空")
-        title = (fields["title"][0][0] if "title" in fields and fields["title"][0][0] else "") or \
-            meta.get("ArticleTitle", "") or self._heading() or re.split(r"\s*[_|｜]\s*|\s+-\s+", page_title)[0]
         evidence = "；".join(f"{label}：{value or '（空）'}" for label, value in self._evidence(fields))
-        return Message(fold(title), self.base, posted, replied, status, shown, clip(evidence))
+        return Message(fold(title), url, posted, replied, status, shown, clip(evidence))
 
     def _following(self, segments: list[tuple[str, etree._Element]], i: int) -> str:
         """The value printed after a label standing alone: following segments up to the next label."""

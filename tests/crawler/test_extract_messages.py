@@ -122,3 +122,16 @@ def test_a_mailbox_cms_layout_list_and_letter():
     (done,) = messages(letter.format(state="已办结", when="2026-05-20 10:00:00", reply="已责成市场监管所清理。"), "局长信箱",
                        BASE + "mail?mailid=7")
     assert done.status == "answered" and done.replied is None  # 办理时间 is no reply date
+
+
+def test_message_cards_with_labelled_fields_and_no_detail_page():
+    card = """<div class="item"><div class="title">{title}</div><div class="row">邮箱：a@example.com</div>
+      <div class="row">留言时间：{posted}</div><div class="row">留言内容：</div><div class="content">……</div>{reply}</div>"""
+    got = messages("<div class='guestlist'>" + "".join([
+        card.format(title="关于小区停车难的问题", posted="2026-06-01 10:20:00", reply="<div class='content'>暂无回复</div>"),
+        card.format(title="关于图书馆开放时间的咨询", posted="2026-06-03 09:00:00",
+                    reply="<div class='row'>回复时间：2026-06-05 16:00</div><div class='content'>每周一闭馆。</div>"),
+    ]) + "</div>", "留言板_示范县人民政府", crumb="留言板")
+    assert [(m.title, m.url, m.posted, m.replied, m.status) for m in got] == [
+        ("关于小区停车难的问题", None, dt.date(2026, 6, 1), None, "unanswered"),
+        ("关于图书馆开放时间的咨询", None, dt.date(2026, 6, 3), dt.date(2026, 6, 5), "answered")]
