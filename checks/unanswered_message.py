@@ -18,9 +18,10 @@ from portalwatch.crawler.snapshot import Message, Page, Snapshot
 CONSULT_WORDS = ("信箱", "留言", "咨询", "问政", "来信", "写信", "诉求", "12345")
 EXCLUDED_WORDS = ("访谈", "调查", "征集", "信访", "纪检", "监察", "举报")
 GENERIC_WORDS = ("互动交流", "政民互动", "公众参与", "互动")  # a heading that usually holds the channels
-# Textless links (icons) whose address names a channel: not proof of one, but enough to withhold a verdict.
-_SLUG = re.compile(r"(?:^|[/_\-.=])(?:ldxx|zxzx|lyb|liuyan|guestbook|mailbox|xjxx|zmhd|hdjl|gzcy|wsxf|hudong|"
-                   r"zixun|letter|message|12345)(?:$|[/_\-.?=])", re.I)
+# Textless links (icons) and images whose address names a channel: not proof of one, but enough to
+# withhold a verdict (ldxx 领导信箱, xzxx 县长信箱, zzxx 镇长信箱, sjxx 书记信箱, zxzx 在线咨询 …).
+_SLUG = re.compile(r"(?:^|[/_\-.=])(?:ldxx|xzxx|zzxx|sjxx|szxx|qzxx|jzxx|zxzx|wszx|zxly|wsly|zxts|lyb|liuyan|"
+                   r"guestbook|mailbox|xjxx|zmhd|hdjl|gzcy|hudong|zixun|letter|message|12345)(?:$|[/_\-.?=])", re.I)
 MAX_CHANNEL_NAME = 30  # longer texts are sentences; they only ever prevent the no-channel finding
 MAX_COLUMN_NAME = 12  # a channel judged for unreadable lists must carry a column-like name
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+-\s+|\s*—\s*")
@@ -340,7 +341,7 @@ def find_channels(site: Snapshot) -> Channels:
         for link in page.links:
             if link.text:  # columns: menu entries, and the homepage's short link boxes (县长信箱 icons)
                 see(link.text, link.url, link.nav or (page is home and len(link.text) <= 8))
-            elif link.kind == "page" and len(out.icons) < 10 and _SLUG.search(
+            if link.kind in ("page", "image") and not kinds.get(link.text) and len(out.icons) < 10 and _SLUG.search(
                     link.url.split("://", 1)[-1].partition("/")[2]):
                 out.icons.append(link.url)
         for name in page.breadcrumb + [page.column_name]:

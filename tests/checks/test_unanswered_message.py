@@ -110,7 +110,7 @@ def test_no_channel_at_all_on_a_complete_crawl_is_a_veto():
 
 
 def test_no_channel_is_undecided_when_the_menu_or_the_crawl_was_not_whole():
-    for breaks in ("script", "cut", "generic", "icon", "small menu"):
+    for breaks in ("script", "cut", "generic", "icon", "image", "small menu"):
         b = SiteBuilder()
         more = () if breaks == "small menu" else tuple(node(n, f"/zwgk/{i}/") for i, n in enumerate(
             ["机构职能", "政策文件", "政策解读", "财政信息", "人事信息"]))
@@ -122,6 +122,8 @@ def test_no_channel_is_undecided_when_the_menu_or_the_crawl_was_not_whole():
             b.home.nav.append(node("政民互动", "/zmhd/index.html"))
         if breaks == "icon":
             b.home.links.append(Link(url("/ldxx/index.html"), "", kind="page"))
+        if breaks == "image":  # <a href="/col/col31/"><img src="/images/xzxx.png" alt="图片"></a>
+            b.home.links += [Link(url("/col/col31/index.html"), "图片"), Link(url("/images/xzxx.png"), "图片", "image")]
         findings, undecided = run_undecided(UnansweredMessage, b.snapshot)
         assert findings == [] and len(undecided) == 1, breaks
         assert "无法判断" in undecided[0].reason or "人工核实" in undecided[0].reason
