@@ -236,7 +236,9 @@ class _Reader:
             status, shown = "", shown if "status" in columns else ""
             if replied or closed:
                 status = "answered"
-            elif "replied" in columns and _EMPTY_REPLY.match(squeeze(cell("replied"))):
+            elif "replied" in columns and not cell("status") and _EMPTY_REPLY.match(squeeze(cell("replied"))):
+                # no status shown: the empty reply date says it (a status the vocabulary does not
+                # know, 已评价, is never read as unanswered)
                 status, shown = "unanswered", "回复时间为空"
         if replied or closed:
             status = "answered"
@@ -306,12 +308,13 @@ class _Reader:
                 bare.append(date)
         posted = labelled.get("posted")
         replied = labelled.get("replied")
-        if posted is None and bare and not (replied and len(bare) == 1 and bare[0] == replied):
-            # one unlabelled date beside an open message is its posting date; with several,
-            # the latest (a later date only makes the message look younger: never an accusation)
-            posted = max(bare) if status != "answered" else min(bare)
         if replied or labelled.get("closed"):
             status = "answered"
+        if posted is None and bare and status != "answered":
+            # an unlabelled date beside an open message is its posting date; with several, the
+            # latest (a later date only makes the message look younger: never an accusation). Beside
+            # an answered one it may be either date, so it is not used (no late reply is measured on it).
+            posted = max(bare)
         return Message(title, url, posted, replied, status, shown, clip(element_text(row)))
 
     # --- detail page -------------------------------------------------------------------------

@@ -29,12 +29,14 @@ def test_a_table_with_header_cells():
       <tr><td><a href="c1.html" title="关于村道路灯维修的建议">关于村道路灯维...</a></td><td>2026-07-01</td><td></td><td>未回复</td></tr>
       <tr><td><a href="c2.html">关于低保申请条件的咨询</a></td><td>2026/05/01</td><td>2026-05-20 10:00</td><td>已答复</td></tr>
       <tr><td><a href="c3.html">关于农村建房审批流程的咨询</a></td><td>2026年9月3日</td><td>-</td><td>办理中</td></tr>
-      <tr><td><a href="c4.html">关于公交线路调整的建议</a></td><td>2026-07-09</td><td></td><td></td></tr></table>""")
+      <tr><td><a href="c4.html">关于公交线路调整的建议</a></td><td>2026-07-09</td><td></td><td></td></tr>
+      <tr><td><a href="c5.html">关于村卫生室服务的评价</a></td><td>2026-07-10</td><td></td><td>已评价</td></tr></table>""")
     assert [(m.title, m.url, m.posted, m.replied, m.status, m.status_text) for m in got] == [
         ("关于村道路灯维修的建议", BASE + "c1.html", dt.date(2026, 7, 1), None, "unanswered", "未回复"),
         ("关于低保申请条件的咨询", BASE + "c2.html", dt.date(2026, 5, 1), dt.date(2026, 5, 20), "answered", "已答复"),
         ("关于农村建房审批流程的咨询", BASE + "c3.html", dt.date(2026, 9, 3), None, "processing", "办理中"),
         ("关于公交线路调整的建议", BASE + "c4.html", dt.date(2026, 7, 9), None, "unanswered", "回复时间为空"),
+        ("关于村卫生室服务的评价", BASE + "c5.html", dt.date(2026, 7, 10), None, "", "已评价"),  # unknown word: no verdict
     ]
 
 
