@@ -118,12 +118,13 @@ def looks_like_consultation(breadcrumb: list[str], meta: dict[str, str], title: 
 
 
 def extract_messages(root: etree._Element, base: str, as_of: dt.date, layout: Layout, breadcrumb: list[str],
-                     meta: dict[str, str], title: str) -> list[Message]:
+                     meta: dict[str, str], title: str, page_url: str | None = None) -> list[Message]:
     """The consultation messages a page shows: table rows, list rows, or the page itself
-    when it is a message's detail page. Empty for pages that are not consultation pages."""
+    when it is a message's detail page (its URL is ``page_url``, links resolve against
+    ``base``). Empty for pages that are not consultation pages."""
     if not looks_like_consultation(breadcrumb, meta, title, layout):
         return []
-    reader = _Reader(root, base, as_of, layout)
+    reader = _Reader(root, base, as_of, layout, page_url or base)
     found = reader.tables()
     rows = reader.status_rows()
     cards = reader.cards()
@@ -135,9 +136,10 @@ def extract_messages(root: etree._Element, base: str, as_of: dt.date, layout: La
 
 
 class _Reader:
-    def __init__(self, root: etree._Element, base: str, ref: dt.date, layout: Layout) -> None:
+    def __init__(self, root: etree._Element, base: str, ref: dt.date, layout: Layout, page_url: str) -> None:
         self.root = root
         self.base = base
+        self.page_url = page_url
         self.ref = ref
         self.layout = layout
         self.used: set = set()  # row elements already read
@@ -369,7 +371,7 @@ class _Reader:
             return None  # several messages on one page, not a detail page
         title = (fields["title"][0][0] if "title" in fields and fields["title"][0][0] else "") or \
             meta.get("ArticleTitle", "") or self._heading() or re.split(r"\s*[_|｜]\s*|\s+-\s+", page_title)[0]
-        return self._message(fields, title, self.base)
+        return self._message(fields, title, self.page_url)
 
     def cards(self) -> list[Message]:
         """Messages printed as repeated blocks, each with its own labelled fields (留言时间：… 回复时间：…

@@ -191,8 +191,8 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[
     out["list_items"], out["other_items"], out["empty_list"] = _safe(
         lambda: demote_side_list(root, base, layout, out["list_items"], out["other_items"], hit, names),
         (out["list_items"], out["other_items"], ""), "side_list")
-    out["messages"] = _safe(lambda: extract_messages(root, base, as_of, layout, out["breadcrumb"], meta, out["title"]),
-                            [], "messages")
+    out["messages"] = _safe(lambda: extract_messages(root, base, as_of, layout, out["breadcrumb"], meta, out["title"],
+                                                     url), [], "messages")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
     has_list = bool(out["list_items"])
     total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")

@@ -137,3 +137,10 @@ def test_message_cards_with_labelled_fields_and_no_detail_page():
     assert [(m.title, m.url, m.posted, m.replied, m.status) for m in got] == [
         ("关于小区停车难的问题", None, dt.date(2026, 6, 1), None, "unanswered"),
         ("关于图书馆开放时间的咨询", None, dt.date(2026, 6, 3), dt.date(2026, 6, 5), "answered")]
+
+
+def test_a_detail_page_is_its_own_address_whatever_its_base():
+    html = ("<html><head><base href='http://zf.example.gov.cn/'><title>关于路灯不亮的问题_县长信箱</title></head><body>"
+            "<p>来信时间：2026-06-10</p><p>回复内容：</p><p></p></body></html>")
+    (m,) = extract_page(html, BASE + "c9.html", as_of=AS_OF)["messages"]
+    assert m.url == BASE + "c9.html" and m.status == "unanswered"
