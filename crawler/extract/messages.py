@@ -63,6 +63,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _LABEL_WORDS = sorted((w for _, words in _LABELS for w in words), key=len, reverse=True)
 # a label stands alone (its value in the next cell) or is followed by a colon
 _LABEL_RX = re.compile("^(" + "|".join(_LABEL_WORDS) + r")(?:[:：](.*))?$", re.S)
+_LABEL_FIRST = frozenset(w[0] for w in _LABEL_WORDS)
 _KIND = {w: kind for kind, words in _LABELS for w in words}
 _EMPTY_REPLY = re.compile(r"^(?:暂无|暂无回复|暂无答复|暂未回复|暂未答复|尚未回复|尚未答复|未回复|未答复|等待回复|待回复|"
                           r"待答复|无|-+|—+|／|/)?$")
@@ -81,10 +82,15 @@ MIN_TITLE = 5  # a row's link shorter than this is a tool (查看, 返回列表)
 _NOT_TITLES = frozenset({"返回列表", "查看详情", "点击查看", "我要写信", "我要留言", "我要咨询", "更多留言"})
 
 
+_STATUS_HINT = re.compile(r"回|答|办|理|反馈|完成|审核|退|撤|公开")
+
+
 def status_of(text: str) -> str | None:
     """answered/unanswered/processing when ``text`` is nothing but a status word, "" for a
     status word that says neither (审核中), None when it is not a status at all."""
-    word = squeeze(_STATUS_STRIP.sub("", text or ""))
+    if not text or len(text) > 40 or not _STATUS_HINT.search(text):
+        return None
+    word = squeeze(_STATUS_STRIP.sub("", text))
     if not word or len(word) > 6:
         return None
     if word in ANSWERED:
@@ -489,6 +495,8 @@ class _Reader:
 
 def _label(text: str) -> tuple[str, str] | None:
     """``(field kind, value after the colon)`` when ``text`` starts with a field label."""
+    if text.lstrip()[:1] not in _LABEL_FIRST:
+        return None
     m = _LABEL_RX.match(squeeze(text))
     if not m:
         return None
