@@ -109,8 +109,8 @@ class UnansweredMessage(Check):
     3 个月内已答复的留言，哪怕答复得晚；链接到其他平台的渠道（如省级 12345 热线平台，算作
     有渠道，其留言不在此检查）。
 
-    待人工核实（不算通过）：咨询栏目的留言列表无法读取（由脚本生成且未渲染，或列表不显示
-    答复情况）；首页导航未能读取或只识别到不足 8 个栏目、抓取提前结束、或只找到“互动交流”
+    待人工核实（不算通过）：咨询栏目的留言列表无法读取（由脚本生成且未渲染、需要登录，或列表
+    不显示答复情况）；首页导航未能读取或只识别到不足 8 个栏目、抓取提前结束、或只找到“互动交流”
     栏目或图标链接而没有具名的咨询渠道时，不判断网站是否没有渠道。
 
     示例：县长信箱中“关于村道路灯维修的建议”，留言时间 2026-07-01，状态“未回复”，以
@@ -216,6 +216,9 @@ class UnansweredMessage(Check):
             return
         if unreadable(page):
             self.undecide(f"咨询类栏目“{name}”的留言列表由脚本生成，本次未能渲染，无法判断留言是否及时回复。",
+                          column=name, url=page.url)
+        elif "登录" in page.title or re.search(r"login|signin|passport", page.final_url, re.I):
+            self.undecide(f"咨询类栏目“{name}”需要登录才能查看（{page.final_url}），无法判断留言是否及时回复。",
                           column=name, url=page.url)
         elif any(p.list_items for p in pages) and not any(
                 (d := site.page_at(i.url)) is not None and d.messages for p in pages for i in p.list_items if i.url):

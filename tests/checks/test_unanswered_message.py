@@ -145,6 +145,11 @@ def test_a_consultation_list_that_could_not_be_read_is_undecided():
     findings, undecided = run_undecided(UnansweredMessage, b.snapshot)
     assert findings == [] and undecided[0].column == "县长信箱" and "脚本" in undecided[0].reason
     page.render_reason = ""
+    page.final_url, page.title = url("/sso/login?service=xzxx"), "统一身份认证 用户登录"  # a login wall
+    findings, undecided = run_undecided(UnansweredMessage, b.snapshot)
+    assert findings == [] and "需要登录" in undecided[0].reason
+    page.final_url, page.title = page.url, "县长信箱"
+    b.snapshot._by_final = {}
     page.list_items = [ListItem("关于路灯的咨询", url("/hdjl/xzxx/c1.html"), ago(200))]  # titles, no reply state
     findings, undecided = run_undecided(UnansweredMessage, b.snapshot)
     assert findings == [] and "未显示回复情况" in undecided[0].reason
