@@ -355,7 +355,7 @@ def find_channels(site: Snapshot) -> Channels:
 
 
 # --- the messages ---------------------------------------------------------------------------
-def _page_names(page: Page, detail: bool, nav_names: dict[str, list[str]]) -> list[str]:
+def _page_names(page: Page, detail: bool, nav_names: dict[str, set[str]]) -> list[str]:
     names = [n for n in page.breadcrumb if n and n not in _SKIP_NAMES]
     if detail and names:
         names = names[:-1] if names[-1] and len(names[-1]) > MAX_COLUMN_NAME else names
@@ -363,7 +363,7 @@ def _page_names(page: Page, detail: bool, nav_names: dict[str, list[str]]) -> li
     parts = _TITLE_SPLIT.split(page.title or "")
     names += parts[1:] if detail else parts  # a detail page's first title part is the message's title
     if not detail:
-        names += nav_names.get(page.url, []) + nav_names.get(page.final_url, [])
+        names += sorted(nav_names.get(page.url, set()) | nav_names.get(page.final_url, set()))
     return [n for n in names if n]
 
 
@@ -373,15 +373,15 @@ def judge_messages(site: Snapshot) -> tuple[list[Judged], list[str]]:
     holders = [p for p in site.pages.values() if p.messages]
     if not holders:
         return [], []
-    nav_names: dict[str, list[str]] = {}
+    nav_names: dict[str, set[str]] = {}  # every page repeats the menu: each name once
     for page in site.pages.values():
         for root in page.nav:
             for _, node in root.walk():
                 if node.url:
-                    nav_names.setdefault(node.url, []).append(node.name)
+                    nav_names.setdefault(node.url, set()).add(node.name)
         for link in page.links:
             if link.nav and link.text and len(link.text) <= MAX_COLUMN_NAME:
-                nav_names.setdefault(link.url, []).append(link.text)
+                nav_names.setdefault(link.url, set()).add(link.text)
     # pages listing a detail page: it inherits their column
     listed_by: dict[str, list[Page]] = {}
     for page in holders:
