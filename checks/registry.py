@@ -39,6 +39,7 @@ BUILTIN_CHECKS: dict[str, str | None] = {
     "stale_column": "portalwatch.checks.stale_column.StaleColumn",
     "missing_interpretation": "portalwatch.checks.missing_interpretation.MissingInterpretation",
     "dead_link": "portalwatch.checks.dead_link.DeadLink",
+    "unanswered_message": "portalwatch.checks.unanswered_message.UnansweredMessage",
 }
 
 

@@ -21,6 +21,7 @@ from .docnum import cited_doc_numbers, own_doc_number
 from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
+from .messages import extract_messages
 from .meta import extract_breadcrumb, extract_meta, extract_pub_date, page_title
 from .nav import extract_nav, nav_link_urls, nav_status
 from .navblocks import find_nav_blocks
@@ -49,7 +50,7 @@ _COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
     "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length", "empty_list",
-    "nav_status", "list_total_pages", "list_partial",
+    "nav_status", "list_total_pages", "list_partial", "messages",
 )
 
 
@@ -58,7 +59,7 @@ def empty_page() -> dict[str, Any]:
         "title": "", "meta": {}, "pub_date": None, "pub_date_text": "", "links": [], "nav": [], "list_items": [],
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
         "cited_titles": [], "breadcrumb": [], "text_length": 0, "empty_list": "", "nav_status": "",
-        "list_total_pages": 0, "list_partial": False,
+        "list_total_pages": 0, "list_partial": False, "messages": [],
     }
 
 
@@ -190,6 +191,8 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[
     out["list_items"], out["other_items"], out["empty_list"] = _safe(
         lambda: demote_side_list(root, base, layout, out["list_items"], out["other_items"], hit, names),
         (out["list_items"], out["other_items"], ""), "side_list")
+    out["messages"] = _safe(lambda: extract_messages(root, base, as_of, layout, out["breadcrumb"], meta, out["title"],
+                                                     url), [], "messages")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
     has_list = bool(out["list_items"])
     total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")
