@@ -26,6 +26,8 @@ BUILTIN_CHECKS: dict[str, str | None] = {
     "stale_column": "portalwatch.checks.stale_column.StaleColumn",
     "stale_homepage": "portalwatch.checks.stale_homepage.StaleHomepage",
     "missing_interpretation": "portalwatch.checks.missing_interpretation.MissingInterpretation",
+    "privacy_exposure": "portalwatch.checks.privacy_exposure.PrivacyExposure",
+    "content_error": "portalwatch.checks.content_error.ContentError",
 }
 
 

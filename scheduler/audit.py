@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from portalwatch.checks.base import Context
-from portalwatch.checks.registry import CheckResults, run_checks
+from portalwatch.checks.registry import CheckResults, enabled_checks, run_checks
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.snapshot import Snapshot
 from portalwatch.reports.storage import Store, now_iso
@@ -124,8 +124,25 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
     return settings
 
 
-def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None) -> Snapshot:
-    """Run the portal spider in this process; ``end`` learns how the crawl ended."""
+def audit_context(opts: AuditOptions, profile: Any) -> Context:
+    """What the checks may read besides the snapshot (the same before and after the crawl)."""
+    return Context(profile=profile, as_of=opts.as_of, settings={"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings})
+
+
+def text_terms(ctx: Context) -> list[str]:
+    """The words every enabled check wants the sentences of (``Check.text_terms``), for the crawl."""
+    terms: dict[str, None] = {}
+    for cls in enabled_checks(ctx.settings.get("PORTALWATCH_CHECKS")).values():
+        for term in getattr(cls, "text_terms", lambda _ctx: ())(ctx) or ():
+            if term:
+                terms.setdefault(str(term), None)
+    return list(terms)
+
+
+def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None,
+               terms: list[str] | None = None) -> Snapshot:
+    """Run the portal spider in this process; ``end`` learns how the crawl ended; ``terms``
+    are the words whose sentences the pages' ``text_hits`` keep."""
     from scrapy import signals
     from scrapy.settings import Settings
 
@@ -136,6 +153,8 @@ def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = 
     settings.setmodule("portalwatch.crawler.settings", priority="project")
     settings.update(scrapy_settings(opts), priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    if terms:
+        settings.set("PORTALWATCH_TEXT_TERMS", list(terms), priority="cmdline")
     process = WatchedCrawlerProcess(settings, end)
     crawler = process.create_crawler(PortalSpider)
     crawler.signals.connect(end.on_closed, signal=signals.spider_closed)
@@ -170,7 +189,7 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
     results, score = CheckResults(), None
     try:
         try:
-            crawl_site(opts, collector, end)
+            crawl_site(opts, collector, end, text_terms(audit_context(opts, profile)))
         finally:  # Scrapy's handlers, still installed, would swallow a later signal
             ignore_signals() if end.signals else raise_on_signals()
         collector.flush()
@@ -197,8 +216,8 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
 def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any, snapshot: Snapshot,
                      end: CrawlEnd, status: str, reason: str) -> tuple[CheckResults, dict[str, Any]]:
     """Run the checks on a crawl that ended normally, score it and close the run in one transaction."""
-    settings = {"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings}
-    ctx = Context(profile=profile, as_of=opts.as_of, settings=settings)
+    ctx = audit_context(opts, profile)
+    settings = ctx.settings
     results = run_checks(snapshot, ctx, overrides=settings.get("PORTALWATCH_CHECKS"))
     score = score_site(results, snapshot, ctx)
     findings = [f.to_dict() | {"fingerprint": fingerprint(opts.url, f.to_dict())} for f in results.findings]
