@@ -89,7 +89,8 @@ _SURNAMES = set(
     "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
 _COMPOUND = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯")
 # the Han run right before the number, standing alone (a non-Han character or the start before it)
-_NAME_BEFORE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,8})[\s:：,，、（(]*$")
+_NAME_BEFORE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,8})[\s:：,，、（(]*"
+                          r"(?:(?:联系)?(?:电话|手机)(?:号码?)?|联系方式)?[\s:：,，、（(]*$")
 _LABELS = ("手机号码", "手机号", "联系电话", "联系方式", "电话号码", "电话", "手机", "号码")
 # words starting with a surname character that are no names
 _NOT_NAMES = frozenset((
