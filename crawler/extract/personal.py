@@ -26,9 +26,10 @@ What counts (zero false alarms first):
   something else;
 - a mobile number (1[3-9] and 9 digits, no digit or letter around it): only beside a
   person's name in a published list — in a table with a 姓名 column (not a staff directory
-  with 职务 / 职位 / 分管), or on a "张三 13812345678" line when the page has at least two
-  such lines; never after 联系人 / 咨询 / 值班 / 举报 labels (a service contact). Office
-  lines (0xxx-xxxxxxx, 400-) never look like mobiles. Masked forms (``138****1234``,
+  with 职务 / 职位 / 分管 / 单位 / 部门), or on a "张三 13812345678" line when the page has at
+  least two such lines; never after 联系人 / 咨询 / 值班 / 举报 labels (a service contact),
+  never next to an office line or after an office's name (``货币信贷处 张三 0791-88888888、
+  181…``: an official's work contact). Office lines (0xxx-xxxxxxx, 400-) never look like mobiles. Masked forms (``138****1234``,
   ``4101**********1234``) have no digit run to match.
 
 Numbers inside URLs and attachment addresses are not looked at: only visible text is.
@@ -102,8 +103,12 @@ _NOT_NAMES = frozenset((
     "祝贺", "连续", "管理", "项目", "任务", "向上", "程序", "车辆", "车牌", "房屋", "司机", "师傅", "农户", "毛重",
     "温馨提示", "联系", "电话", "手机", "号码", "商户", "宫颈", "党员", "宗地", "邮编", "邮政", "时段", "席位",
 ))
+# an office line near a mobile number: a work contact (处室 张三 0791-88888888、13912345678)
+_LANDLINE = re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|400[-－]?\d{3}[-－]?\d{4})(?!\d)")
+# the name follows an office's name: an official's work contact, not a private person
+_ORG_BEFORE = re.compile(r"(?:处|科|室|局|厅|委|办|站|所|中心|支行|分行|公司|大队|中队|部|院|组|股|队)[\s:：]*$")
 _NAME_HEADERS = ("姓名", "户主", "申请人", "负责人姓名", "户主姓名", "学生姓名", "家长姓名")
-_STAFF_HEADERS = ("职务", "职位", "职责", "分管", "岗位", "职称", "工作单位", "办公电话", "科室")
+_STAFF_HEADERS = ("职务", "职位", "职责", "分管", "岗位", "职称", "单位", "部门", "处室", "科室", "办公电话", "座机")
 
 __all__ = ["find_personal", "luhn_ok", "mask_card", "mask_id", "mask_mobile", "mask_numbers", "mask_snippet",
            "valid_id_number"]
@@ -207,6 +212,8 @@ def _name_before(text: str, start: int) -> bool:
     if not m:
         return False
     word = m.group(1)
+    if _ORG_BEFORE.search(window[max(0, m.start(1) - 14):m.start(1)]):
+        return False  # 货币信贷处 张三 181…: a named official's work contact
     stripped = True
     while stripped:
         stripped = False
@@ -276,8 +283,8 @@ def find_personal(text: str, root: etree._Element | None = None, as_of: dt.date 
         if any(a <= m.start() < b for a, b in taken):
             continue
         before = text[max(0, m.start() - 16):m.start()]
-        if _CONTACT_LABEL.search(before):
-            continue
+        if _CONTACT_LABEL.search(before) or _LANDLINE.search(text[max(0, m.start() - 24):m.end() + 24]):
+            continue  # a service contact, or a work contact with its office line
         beside = _name_before(text, m.start())
         if m[0] in in_tables or beside:
             mobiles.append((m, beside))

@@ -90,6 +90,11 @@ def test_a_published_list_is_found_and_only_masked_forms_are_kept():
     "<table><tr><th>指标</th><th>数值</th></tr><tr><td>总额</td><td>6222021234567890128</td></tr>"
     "<tr><td>人口</td><td>13812345678</td></tr></table>",  # statistics, no card words
     "开户银行：中国工商银行郑州分行 单位账号：6222021234567890128",  # the unit's own account
+    # officials' work contacts in an interpretation (a real page's layout): office, name, office line
+    "省商务厅 开放开发处 黄善斌 0791-86246358、13812345678 省农业农村厅 计财处 苏钰 13912345678 "
+    "省交通运输厅 财务处 罗佳 13712345678",
+    "<table><tr><th>单位</th><th>姓名</th><th>联系电话</th></tr><tr><td>民政办</td><td>张三</td><td>13812345678</td></tr>"
+    "<tr><td>财政所</td><td>李四</td><td>13912345678</td></tr></table>",
     "2026年11月20日 示政发〔2026〕12号 索引号：410101199001011238",
 ])
 def test_traps_are_not_personal(text):
