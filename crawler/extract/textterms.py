@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from .personal import mask_snippet
+from .personal import mask_snippet  # one masking rule (crawler/extract/personal.py)
 
 MAX_HITS = 20  # per page
 MAX_PER_TERM = 3
@@ -38,7 +38,8 @@ def term_regex(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def sentence_around(text: str, start: int, end: int, side: int = SIDE) -> str:
-    """The sentence holding ``text[start:end]``, at most ``side`` characters either side of it."""
+    """The sentence holding ``text[start:end]``, at most ``side`` characters either side of it,
+    personal numbers masked (a number cut at the edge is masked whole before the cut)."""
     lo = start
     while lo > 0 and start - lo < side and text[lo - 1] not in _SENTENCE_END:
         lo -= 1
@@ -47,9 +48,15 @@ def sentence_around(text: str, start: int, end: int, side: int = SIDE) -> str:
         hi += 1
         if text[hi - 1] in _SENTENCE_END:
             break
+    wide_lo, wide_hi = lo, hi
+    while wide_lo > 0 and text[wide_lo - 1].isdigit():
+        wide_lo -= 1
+    while wide_hi < len(text) and text[wide_hi].isdigit():
+        wide_hi += 1
+    piece = mask_snippet(text[wide_lo:wide_hi])[lo - wide_lo: hi - wide_lo]
     prefix = "…" if lo > 0 and text[lo - 1] not in _SENTENCE_END else ""
     suffix = "…" if hi < len(text) and text[hi - 1] not in _SENTENCE_END else ""
-    return (prefix + text[lo:hi].strip() + suffix).strip()
+    return (prefix + piece.strip() + suffix).strip()
 
 
 def find_terms(texts: Iterable[str], terms: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -67,7 +74,7 @@ def find_terms(texts: Iterable[str], terms: tuple[str, ...]) -> list[tuple[str, 
             term = m.group(0)
             if per_term.get(term, 0) >= MAX_PER_TERM:
                 continue
-            snippet = mask_snippet(sentence_around(text, m.start(), m.end()))
+            snippet = sentence_around(text, m.start(), m.end())
             if (term, snippet) in seen:
                 continue
             seen.add((term, snippet))
