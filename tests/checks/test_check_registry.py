@@ -17,13 +17,16 @@ CONTENT_CHECKS = ["missing_column", "empty_column", "stale_column", "stale_homep
 def contract_table() -> dict[str, str]:
     """``check id -> severity`` from the check identifier table of the contract."""
     text = CONTRACT.read_text(encoding="utf-8")
-    section = text.split("## Check identifiers", 1)[1].split("\n## ", 1)[0]
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\|\s*`(\w+)`\s*\|.*\|\s*(veto|major|minor)\s*\|\s*$",
-                                                         section, re.M)}
+    out = {}
+    for heading in ("## Check identifiers", "## More check identifiers"):
+        section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+        out.update({m.group(1): m.group(2) for m in re.finditer(
+            r"^\|\s*`(\w+)`\s*\|.*\|\s*(veto|major|minor)\b[^|]*\|\s*$", section, re.M)})
+    return out
 
 
 def test_contract_table_is_read():
-    assert set(contract_table()) == set(BUILTIN_CHECKS)
+    assert set(BUILTIN_CHECKS) <= set(contract_table())
 
 
 @pytest.mark.parametrize("check_id", sorted(BUILTIN_CHECKS))
@@ -32,7 +35,8 @@ def test_every_check_is_documented_and_named_in_the_contract(check_id):
     assert issubclass(cls, Check) and cls.id == check_id
     assert cls.severity == contract_table()[check_id]
     doc = cls.doc()
-    assert "What it does" in doc and "Why it matters" in doc and "Example" in doc
+    assert ("What it does" in doc and "Why it matters" in doc and "Example" in doc) or \
+        ("检查内容" in doc and "为什么重要" in doc and "示例" in doc)
     assert re.search(r"[\u4e00-\u9fff]", cls.message), "message templates are Chinese"
     module = __import__(cls.__module__, fromlist=["_"])
     assert module.__name__.rsplit(".", 1)[1] == check_id, "one module per check id"
