@@ -126,3 +126,37 @@ def test_no_full_number_anywhere_in_outputs_or_database(serve, db_path, tmp_path
         for form in masked:
             assert form in texts[where], f"{form} not in {where}"
     assert privacy["tzgg/1.html"]["message"] in texts["notice"]
+
+
+def test_the_traps_raise_nothing_on_a_local_portal(serve, audit):
+    """Credit codes, order numbers, office lines, masked lists, a cadre directory, statistics,
+    an official's work contact and correctly written official terms: no privacy or wording finding."""
+    traps = (
+        f"<p>统一社会信用代码：{id_number('12010119900101123')}；纳税人识别号 91410100MA44ABCD1X</p>"
+        f"<p>订单号：{id_number('41010119900101123')}，交易流水号 2026112012345678901</p>"
+        "<p>咨询电话：0371-63912345，服务热线 400-123-4567，值班手机 13812345678</p>"
+        "<table><tr><th>姓名</th><th>身份证号码</th><th>手机号码</th></tr>"
+        "<tr><td>张三</td><td>410101********1234</td><td>138****5678</td></tr>"
+        "<tr><td>李四</td><td>4101**********5678</td><td>139****4321</td></tr></table>"
+        "<table><tr><th>姓名</th><th>职务</th><th>联系电话</th></tr><tr><td>王五</td><td>镇长</td><td>13712345678</td></tr>"
+        "<tr><td>赵六</td><td>副镇长</td><td>13612345678</td></tr></table>"
+        "<table><tr><th>指标</th><th>数值</th></tr><tr><td>地区生产总值（元）</td><td>6222021234567890128</td></tr></table>"
+        "<p>省民政厅 社会救助处 孙七 0371-65912345、15012345678；省财政厅 社保处 周八 15112345678</p>"
+        "<p>中华人民共和国成立以来，坚持不忘初心、牢记使命，深入学习贯彻习近平新时代中国特色社会主义思想，"
+        "扎实开展两学一做学习教育，一如既往推进粤港澳大湾区和京津冀协同发展。</p>"
+    )
+    routes = {
+        "/": page("陷阱镇人民政府", "<ul class='list'><li><a href='/tzgg/1.html'>关于公布有关信息的公告</a>"
+                               "<span>2026-11-18</span></li></ul>"),
+        "/tzgg/": page("通知公告", "<ul class='list'><li><a href='/tzgg/1.html'>关于公布有关信息的公告</a>"
+                               "<span>2026-11-18</span></li></ul>", "<meta name='ColumnName' content='通知公告'>"),
+        "/gzdt/": page("工作动态", "<ul class='list'><li><a href='/tzgg/1.html'>关于公布有关信息的公告</a>"
+                               "<span>2026-11-18</span></li></ul>", "<meta name='ColumnName' content='工作动态'>"),
+        "/tzgg/1.html": page("关于公布有关信息的公告", f"<p>发布时间：2026-11-18</p>{traps}"),
+    }
+    site = serve(routes=routes)
+    result = audit(site.url)
+    assert result.code == 0, result.stderr
+    fired = [f for f in result.doc["findings"] if f["check"] in ("privacy_exposure", "content_error")]
+    assert fired == [], json.dumps(fired, ensure_ascii=False)
+    assert result.doc["pages"] >= 4
