@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.crawler.snapshot import Snapshot
+from portalwatch.crawler.snapshot import Snapshot, TextHit
 
 NO_CORRECTION = "删除或改正"
 
@@ -137,6 +137,19 @@ def load_lexicon(ctx: Context) -> Lexicon:
     return Lexicon(out)
 
 
+def _shown_on_its_article(site: Snapshot, page: Any, hit: TextHit) -> bool:
+    """The sentence is a list entry's title, and the article it links to was crawled and holds
+    the term too: the error is reported once, on the article, not on every list showing its title."""
+    core = hit.snippet.strip("…")
+    entries = [i for i in (*page.list_items, *page.other_items)
+               if hit.term in i.title and i.url and (i.title in core or core in i.title)]
+    for item in entries:
+        target = site.page_at(item.url)
+        if target is None or target is page or not any(h.term == hit.term for h in target.text_hits):
+            return False
+    return bool(entries)
+
+
 class ContentError(Check):
     """检查内容：在页面标题和正文中查找词表里的错误写法，并给出正确写法。词表由两部分组成：
     内置的少量常见错误（如“中华人民共合国”应为“中华人民共和国”、“不忘出心”应为“不忘初心”、
@@ -174,7 +187,7 @@ class ContentError(Check):
             title = page.meta.get("ArticleTitle") or page.title or page.final_url
             done: set[str] = set()
             for hit in page.text_hits:
-                if hit.term not in lexicon or hit.term in done:
+                if hit.term not in lexicon or hit.term in done or _shown_on_its_article(site, page, hit):
                     continue
                 done.add(hit.term)
                 right = lexicon[hit.term]

@@ -22,8 +22,8 @@ What counts (zero false alarms first):
   MOD 11-2 check digit; not when a label before it names another register (统一社会信用代码,
   纳税人识别号, 订单号, 流水号, 编号 …);
 - a bank card: 16–19 digits, Luhn-valid, a card prefix (62 UnionPay; 4/5 with 16 digits),
-  on a page that talks about cards or accounts (卡号, 银行卡, 账号 …) and not labelled as
-  something else;
+  after a mention of cards or accounts on the page (卡号, a 银行卡号 column, 账号 …), not
+  labelled as something else and not a unit's account (单位账号, 对公, 财政 …);
 - a mobile number (1[3-9] and 9 digits, no digit or letter around it): only beside a
   person's name in a published list — in a table with a 姓名 column (not a staff directory
   with 职务 / 职位 / 分管 / 单位 / 部门), or on a "张三 13812345678" line when the page has at
@@ -267,8 +267,8 @@ def find_personal(text: str, root: etree._Element | None = None, as_of: dt.date 
             continue
         taken.append(m.span())
         hits.append(("id_number", mask_id(number), _snippet(text, m.start(), m.end(), mask_id(number))))
-    card_page = bool(_CARD_WORDS.search(text))
-    for m in _CARD_CAND.finditer(text) if card_page else ():
+    card_word = _CARD_WORDS.search(text)  # a card label (卡号, a 银行卡号 column) must come first
+    for m in _CARD_CAND.finditer(text, card_word.end()) if card_word else ():
         number = m[0]
         if any(a <= m.start() < b for a, b in taken) or not _is_card_like(number):
             continue

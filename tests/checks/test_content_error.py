@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from check_helpers import SiteBuilder, ctx, run
+from check_helpers import SiteBuilder, ctx, item, run
 
 from portalwatch.checks.content_error import BUILTIN, ContentError, LexiconError, load_lexicon
 from portalwatch.crawler.extract.encoding import decode_html
@@ -33,6 +33,19 @@ def test_a_built_in_misspelling_is_reported_with_its_correction_and_sentence():
     lines = ContentError.evidence_lines(finding.to_dict())
     assert ("正确写法", "中国特色社会主义") in lines and ("原文", sentence) in lines
     assert ContentError.key(finding.to_dict()) == ("content_error", finding.url, "中国特色社会主意")
+
+
+def test_a_title_shown_in_lists_is_reported_once_on_its_article():
+    b = SiteBuilder()
+    title = "示范镇一如继往做好惠民工作"
+    b.list_page("/xwdt/", [item(title, 3, "/xwdt/1.html"), item("示范镇另一条一如继往的新闻", 4, "/xwdt/9.html")],
+                text_hits=[TextHit("一如继往", f"{title} 其他新闻"), TextHit("一如继往", "示范镇另一条一如继往的新闻")])
+    b.article("/xwdt/1.html", title, 3, text_hits=[TextHit("一如继往", title)])
+    found = run(ContentError, b.snapshot)[0]
+    # the article, and the list for the entry whose article was not crawled
+    assert sorted(f.url.rsplit("/", 1)[-1] for f in found) == ["", "1.html"]
+    b.page("/xwdt/9.html", title="示范镇另一条新闻")  # crawled, and its text does not hold the term
+    assert len(run(ContentError, b.snapshot)[0]) == 2
 
 
 def test_office_lists_from_the_config_file(tmp_path):

@@ -107,6 +107,7 @@ def test_name_lines_need_a_list_and_a_card_needs_card_words():
     two = extract("补助发放名单：张三 13812345678；李四 手机 13912345678；")
     assert kinds(two) == ["mobile", "mobile"]
     assert kinds(extract(f"编码 {CARD}")) == []
+    assert kinds(extract(f"编码 {CARD}，请凭银行卡办理")) == []  # the card word comes after it
     assert kinds(extract(f"申请人张三，银行卡号：{CARD}")) == ["bank_card"]
 
 
