@@ -130,10 +130,20 @@ def audit_context(opts: AuditOptions, profile: Any) -> Context:
 
 
 def text_terms(ctx: Context) -> list[str]:
-    """The words every enabled check wants the sentences of (``Check.text_terms``), for the crawl."""
+    """The words every enabled check wants the sentences of (``Check.text_terms``), for the crawl.
+    A check whose configuration is unusable (an unreadable lexicon file) stops the audit before
+    anything is written: AuditError with the check's own message."""
     terms: dict[str, None] = {}
-    for cls in enabled_checks(ctx.settings.get("PORTALWATCH_CHECKS")).values():
-        for term in getattr(cls, "text_terms", lambda _ctx: ())(ctx) or ():
+    try:
+        classes = enabled_checks(ctx.settings.get("PORTALWATCH_CHECKS"))
+    except Exception:  # noqa: BLE001 - reported where the checks run, as before
+        return []
+    for check_id, cls in classes.items():
+        try:
+            wanted = getattr(cls, "text_terms", lambda _ctx: ())(ctx) or ()
+        except (ValueError, OSError) as exc:
+            raise AuditError(f"检查 {check_id} 的配置有误：{exc}") from None
+        for term in wanted:
             if term:
                 terms.setdefault(str(term), None)
     return list(terms)
@@ -171,14 +181,15 @@ def run_audit(opts: AuditOptions) -> AuditResult:
     if scope not in ("auto", "host", "path"):
         raise AuditError(f"网站范围应为 host、path 或 auto：{scope}")
     profile = load_profile(opts.profile)
+    terms = text_terms(audit_context(opts, profile))
     restore = raise_on_signals()
     try:
-        return _audit(opts, profile)
+        return _audit(opts, profile, terms)
     finally:
         restore()
 
 
-def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
+def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> AuditResult:
     store = Store(opts.db)  # opening it marks runs of processes that died as interrupted
     options = {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in asdict(opts).items()}
     run_id = store.start_run(site=opts.url, profile=opts.profile, as_of=opts.as_of.isoformat(),
@@ -189,7 +200,7 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
     results, score = CheckResults(), None
     try:
         try:
-            crawl_site(opts, collector, end, text_terms(audit_context(opts, profile)))
+            crawl_site(opts, collector, end, terms)
         finally:  # Scrapy's handlers, still installed, would swallow a later signal
             ignore_signals() if end.signals else raise_on_signals()
         collector.flush()

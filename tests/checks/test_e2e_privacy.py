@@ -160,3 +160,26 @@ def test_the_traps_raise_nothing_on_a_local_portal(serve, audit):
     fired = [f for f in result.doc["findings"] if f["check"] in ("privacy_exposure", "content_error")]
     assert fired == [], json.dumps(fired, ensure_ascii=False)
     assert result.doc["pages"] >= 4
+
+
+def test_the_office_lexicon_from_the_config_file_reaches_the_crawl(serve, tmp_path):
+    (tmp_path / "词表.txt").write_text("示范乡人民政府=示范镇人民政府\n某不当用语\n", encoding="utf-8")
+    config = tmp_path / "portalwatch.yaml"
+    config.write_text("content_error:\n  files: [词表.txt]\n", encoding="utf-8")
+    routes = {"/": page("示范镇人民政府", "<p>示范乡人民政府召开会议，会上出现某不当用语。</p>"
+                                   "<ul class='list'><li><a href='/gzdt/'>工作动态</a><span>2026-11-18</span></li></ul>")}
+    site = serve(routes=routes)
+    env = {"PORTALWATCH_CONFIG": str(config)}
+    result = run_cli("audit", site.url, "--format", "json", "--db", str(tmp_path / "a.db"), "--as-of", "2026-11-20",
+                     *FAST, env=env)
+    assert result.code == 0, result.stderr
+    found = {f["evidence"]["wrong"]: f for f in result.doc["findings"] if f["check"] == "content_error"}
+    assert set(found) == {"示范乡人民政府", "某不当用语"}
+    assert found["示范乡人民政府"]["evidence"]["correction"] == "示范镇人民政府"
+    assert found["某不当用语"]["evidence"]["correction"] == "删除或改正"
+    assert found["某不当用语"]["evidence"]["sentence"] == "示范乡人民政府召开会议，会上出现某不当用语。"
+
+    config.write_text("content_error:\n  files: [没有这个词表.txt]\n", encoding="utf-8")
+    broken = run_cli("audit", site.url, "--db", str(tmp_path / "b.db"), *FAST, env=env)
+    assert broken.code == 2 and "content_error" in broken.stderr and "没有这个词表.txt" in broken.stderr
+    assert not (tmp_path / "b.db").exists()
