@@ -39,13 +39,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable
-
 from lxml import etree
 
 from ._text import NON_CONTENT_TAGS, fold
 
-MAX_HITS = 50  # hits kept per page (counts keep counting)
+MAX_HITS = 50  # hits kept per page (the check says "at least" when a page reaches it)
 SNIPPET_SIDE = 15  # characters of context on each side of a hit
 
 PROVINCES = frozenset({
@@ -74,7 +72,6 @@ _OTHER_REGISTER = re.compile(
     r"证书编号|证书号|订单号|订单编号|流水号|交易号|交易单号|单号|编号|批号|文号|合同号|项目代码|备案号|索引号|工单号|"
     r"条码|条形码|账单号|业务号|受理号|案号|档案号|准考证号|考号|登记号|凭证号)[^\d]{0,6}$")
 _CARD_WORDS = re.compile(r"卡号|银行卡|借记卡|信用卡|社保卡|一卡通|存折|银行账号|银行帐号|账号|帐号|收款账户|账户")
-_CARD_LABEL_BEFORE = re.compile(r"(?:卡号|银行卡号?|借记卡|社保卡号?|一卡通|存折号?|账号|帐号|账户|收款账户)[^\d]{0,6}$")
 _CORPORATE = re.compile(r"(?:单位|公司|对公|基本户|财政|国库|专户|户名[:：]?[^\s]{0,12}(?:局|委|办|政府|中心|公司|银行))"
                         r"[^\d]{0,20}$")
 _CONTACT_LABEL = re.compile(r"(?:联系人|咨询|值班|举报|投诉|监督|服务|热线|办公|传真|客服|受理|报名|报警|求助)"
@@ -294,10 +291,3 @@ def find_personal(text: str, root: etree._Element | None = None, as_of: dt.date 
         if m[0] in in_tables or named >= 2:
             hits.append(("mobile", mask_mobile(m[0]), _snippet(text, m.start(), m.end(), mask_mobile(m[0]))))
     return hits[:limit] if limit else hits
-
-
-def count_kinds(hits: Iterable[tuple[str, str, str]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for kind, _, _ in hits:
-        out[kind] = out.get(kind, 0) + 1
-    return out
