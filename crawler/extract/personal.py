@@ -28,8 +28,8 @@ What counts (zero false alarms first):
   person's name in a published list — in a table with a 姓名 column (not a staff directory
   with 职务 / 职位 / 分管 / 单位 / 部门), or on a "张三 13812345678" line when the page has at
   least two such lines; never after 联系人 / 咨询 / 值班 / 举报 labels (a service contact),
-  never next to an office line or after an office's name (``货币信贷处 张三 0791-88888888、
-  181…``: an official's work contact). Office lines (0xxx-xxxxxxx, 400-) never look like mobiles. Masked forms (``138****1234``,
+  never next to an office line or after an office's, village's or grid's name (``货币信贷处 张三
+  0791-88888888、181…``, ``东风村 张三 138…``: a work contact published on purpose). Office lines (0xxx-xxxxxxx, 400-) never look like mobiles. Masked forms (``138****1234``,
   ``4101**********1234``) have no digit run to match.
 
 Numbers inside URLs and attachment addresses are not looked at: only visible text is.
@@ -103,9 +103,12 @@ _NOT_NAMES = frozenset((
 # an office line near a mobile number: a work contact (处室 张三 0791-88888888、13912345678)
 _LANDLINE = re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|400[-－]?\d{3}[-－]?\d{4})(?!\d)")
 # the name follows an office's name: an official's work contact, not a private person
-_ORG_BEFORE = re.compile(r"(?:处|科|室|局|厅|委|办|站|所|中心|支行|分行|公司|大队|中队|部|院|组|股|队)[\s:：]*$")
+# (a village or grid before the name: a 网格员 / 村干部 contact list, published on purpose)
+_ORG_BEFORE = re.compile(r"(?:处|科|室|局|厅|委|办|站|所|中心|支行|分行|公司|大队|中队|部|院|组|股|队|村|社区|网格|屯|镇|乡|街道)"
+                         r"[\s:：]*$")
 _NAME_HEADERS = ("姓名", "户主", "申请人", "负责人姓名", "户主姓名", "学生姓名", "家长姓名")
-_STAFF_HEADERS = ("职务", "职位", "职责", "分管", "岗位", "职称", "单位", "部门", "处室", "科室", "办公电话", "座机")
+_STAFF_HEADERS = ("职务", "职位", "职责", "分管", "岗位", "职称", "单位", "部门", "处室", "科室", "办公电话", "座机",
+                  "网格", "包村", "包联", "驻村")
 
 __all__ = ["find_personal", "luhn_ok", "mask_card", "mask_id", "mask_mobile", "mask_numbers", "mask_snippet",
            "valid_id_number"]

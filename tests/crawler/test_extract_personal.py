@@ -93,6 +93,9 @@ def test_a_published_list_is_found_and_only_masked_forms_are_kept():
     # officials' work contacts in an interpretation (a real page's layout): office, name, office line
     "省商务厅 开放开发处 黄善斌 0791-86246358、13812345678 省农业农村厅 计财处 苏钰 13912345678 "
     "省交通运输厅 财务处 罗佳 13712345678",
+    "东风村 张三 13812345678 红旗村 李四 13912345678 石桥社区 王五 13712345678",  # village contacts
+    "<table><tr><th>网格</th><th>网格员姓名</th><th>联系电话</th></tr><tr><td>第一网格</td><td>张三</td>"
+    "<td>13812345678</td></tr><tr><td>第二网格</td><td>李四</td><td>13912345678</td></tr></table>",
     "<table><tr><th>单位</th><th>姓名</th><th>联系电话</th></tr><tr><td>民政办</td><td>张三</td><td>13812345678</td></tr>"
     "<tr><td>财政所</td><td>李四</td><td>13912345678</td></tr></table>",
     "2026年11月20日 示政发〔2026〕12号 索引号：410101199001011238",
