@@ -203,6 +203,13 @@ class Check:
         then kept from the audit, so only warnings about the findings need computing."""
         return []
 
+    # --- what the crawl must look for -----------------------------------------------------
+    @classmethod
+    def text_terms(cls, ctx: Context) -> tuple[str, ...]:
+        """Words whose sentences this check needs from the pages' text (``Page.text_hits``):
+        the audit collects them from every enabled check before the crawl. None by default."""
+        return ()
+
     # --- history and display ------------------------------------------------------------
     @classmethod
     def key(cls, finding: Mapping[str, Any]) -> tuple[str, ...]:

@@ -40,6 +40,8 @@ BUILTIN_CHECKS: dict[str, str | None] = {
     "missing_interpretation": "portalwatch.checks.missing_interpretation.MissingInterpretation",
     "dead_link": "portalwatch.checks.dead_link.DeadLink",
     "unanswered_message": "portalwatch.checks.unanswered_message.UnansweredMessage",
+    "privacy_exposure": "portalwatch.checks.privacy_exposure.PrivacyExposure",
+    "content_error": "portalwatch.checks.content_error.ContentError",
 }
 
 

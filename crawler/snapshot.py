@@ -11,6 +11,8 @@ The shapes, from the bottom up:
 - ``ListItem``: one entry of a list on a page (title, URL, date as shown).
 - ``NavNode``: one column in a navigation tree (name, URL, children).
 - ``Message``: one consultation message (留言/信件/咨询) read from a list row or a detail page.
+- ``PersonalHit``: a personal identifier shown on a page, only ever in masked form.
+- ``TextHit``: a sentence of a page containing a term some check asked for (``Check.text_terms``).
 - ``Page``: one fetched HTML page and what was extracted from it.
 - ``LinkCheck``: the verdict on one link target (ok, dead, unverifiable).
 - ``Skip``: something the crawl deliberately did not do, with the reason.
@@ -32,7 +34,8 @@ from .docnumber import DocNumber, parse_doc_numbers, remove_doc_numbers, without
 from .verdicts import REASONS_ZH, UNVERIFIABLE, reason_text
 
 __all__ = [
-    "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "Message", "NavNode", "Page", "Skip", "Snapshot", "Verdict",
+    "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "Message", "NavNode", "Page", "PersonalHit", "Skip",
+    "Snapshot", "TextHit", "Verdict",
     "parse_doc_numbers", "remove_doc_numbers", "without_parenthesised_number",
     "REASONS_ZH", "UNVERIFIABLE", "reason_text",
 ]
@@ -82,6 +85,26 @@ class Message:
     status: MessageStatus = ""
     status_text: str = ""  # the status as shown (已回复, 办理中, 回复内容为空 ...)
     evidence: str = ""  # the row's or the labelled fields' text, clipped
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalHit:
+    """A personal identifier in a page's visible text. The full number never gets here: the
+    extractor keeps the masked form (``35*************23X``, ``138****1234``,
+    ``6222***********1234``) and a masked snippet around it (crawler/extract/personal.py)."""
+
+    kind: Literal["id_number", "bank_card", "mobile"]
+    masked: str
+    snippet: str = ""  # ~30 characters around it, every number in it masked
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    """A term a check asked the crawl to look for (``Check.text_terms``), and the sentence of
+    the page that contains it (bounded, personal numbers masked)."""
+
+    term: str
+    snippet: str
 
 
 @dataclass(slots=True)
@@ -143,6 +166,8 @@ class Page:
     render_reason: str = ""
     text_length: int = 0  # visible text characters in the main content
     messages: list[Message] = field(default_factory=list)  # consultation messages (consultation pages only)
+    personal: list[PersonalHit] = field(default_factory=list)  # personal identifiers shown (masked)
+    text_hits: list[TextHit] = field(default_factory=list)  # sentences holding terms checks asked for
 
     @property
     def column_name(self) -> str:

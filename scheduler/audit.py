@@ -124,8 +124,35 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
     return settings
 
 
-def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None) -> Snapshot:
-    """Run the portal spider in this process; ``end`` learns how the crawl ended."""
+def audit_context(opts: AuditOptions, profile: Any) -> Context:
+    """What the checks may read besides the snapshot (the same before and after the crawl)."""
+    return Context(profile=profile, as_of=opts.as_of, settings={"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings})
+
+
+def text_terms(ctx: Context) -> list[str]:
+    """The words every enabled check wants the sentences of (``Check.text_terms``), for the crawl.
+    A check whose configuration is unusable (an unreadable lexicon file) stops the audit before
+    anything is written: AuditError with the check's own message."""
+    terms: dict[str, None] = {}
+    try:
+        classes = enabled_checks(ctx.settings.get("PORTALWATCH_CHECKS"))
+    except Exception:  # noqa: BLE001 - reported where the checks run, as before
+        return []
+    for check_id, cls in classes.items():
+        try:
+            wanted = getattr(cls, "text_terms", lambda _ctx: ())(ctx) or ()
+        except (ValueError, OSError) as exc:
+            raise AuditError(f"检查 {check_id} 的配置有误：{exc}") from None
+        for term in wanted:
+            if term:
+                terms.setdefault(str(term), None)
+    return list(terms)
+
+
+def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None,
+               terms: list[str] | None = None) -> Snapshot:
+    """Run the portal spider in this process; ``end`` learns how the crawl ended; ``terms``
+    are the words whose sentences the pages' ``text_hits`` keep."""
     from scrapy import signals
     from scrapy.settings import Settings
 
@@ -136,6 +163,8 @@ def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = 
     settings.setmodule("portalwatch.crawler.settings", priority="project")
     settings.update(scrapy_settings(opts), priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    if terms:
+        settings.set("PORTALWATCH_TEXT_TERMS", list(terms), priority="cmdline")
     process = WatchedCrawlerProcess(settings, end)
     crawler = process.create_crawler(PortalSpider)
     crawler.signals.connect(end.on_closed, signal=signals.spider_closed)
@@ -156,14 +185,15 @@ def run_audit(opts: AuditOptions) -> AuditResult:
         enabled_checks(opts.settings.get("PORTALWATCH_CHECKS"))
     except CheckLoadError as exc:
         raise AuditError(str(exc)) from None
+    terms = text_terms(audit_context(opts, profile))
     restore = raise_on_signals()
     try:
-        return _audit(opts, profile)
+        return _audit(opts, profile, terms)
     finally:
         restore()
 
 
-def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
+def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> AuditResult:
     store = Store(opts.db)  # opening it marks runs of processes that died as interrupted
     options = {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in asdict(opts).items()}
     run_id = store.start_run(site=opts.url, profile=opts.profile, as_of=opts.as_of.isoformat(),
@@ -174,7 +204,7 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
     results, score = CheckResults(), None
     try:
         try:
-            crawl_site(opts, collector, end)
+            crawl_site(opts, collector, end, terms)
         finally:  # Scrapy's handlers, still installed, would swallow a later signal
             ignore_signals() if end.signals else raise_on_signals()
         collector.flush()
@@ -201,8 +231,8 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
 def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any, snapshot: Snapshot,
                      end: CrawlEnd, status: str, reason: str) -> tuple[CheckResults, dict[str, Any]]:
     """Run the checks on a crawl that ended normally, score it and close the run in one transaction."""
-    settings = {"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings}
-    ctx = Context(profile=profile, as_of=opts.as_of, settings=settings)
+    ctx = audit_context(opts, profile)
+    settings = ctx.settings
     classes = enabled_checks(settings.get("PORTALWATCH_CHECKS"))
     results = run_checks(snapshot, ctx, classes=classes)
     score = score_site(results, snapshot, ctx, classes)
