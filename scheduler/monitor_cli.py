@@ -185,8 +185,10 @@ def sites_remove(name: str, db: Path) -> None:
 @AUDIT_ARGS
 @FORMAT
 @db_option
+@click.option("--broker", envvar="PORTALWATCH_BROKER", default=None,
+              help="消息队列地址 redis://主机:6379/0：把检查派给工作机（portalwatch worker），结果存入本机数据库")
 def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: int | None, time_limit: float | None,
-            send_notices: bool, audit_args: str | None, fmt: str, db: Path) -> None:
+            send_notices: bool, audit_args: str | None, fmt: str, db: Path, broker: str | None = None) -> None:
     """立即检查登记网站（并行、前台运行），并更新问题历史；全部完成时退出码为 0。"""
     from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_sites, default_jobs
 
@@ -206,7 +208,14 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
     jobs = jobs or default_jobs()
-    echo(f"开始检查 {len(chosen)} 个网站，同时 {min(jobs, len(chosen))} 个……", err=True)
+    if broker:  # scheduler/workers.py: queued for the workers, stored here
+        from portalwatch.scheduler.workers import broker_problem, run_remote
+
+        problem = broker_problem(broker)
+        if problem:
+            fail(problem)
+        audit_sites = lambda sites, cfg, jobs, on_done: run_remote(sites, cfg, broker, on_done)  # noqa: E731
+    echo(f"开始检查 {len(chosen)} 个网站，" + ("已派给工作机……" if broker else f"同时 {min(jobs, len(chosen))} 个……"), err=True)
 
     def progress(o) -> None:
         echo(f"  {o.site}：{_outcome_text(o)}（{o.elapsed:g} 秒）", err=True)
