@@ -133,6 +133,12 @@ def test_registry_across_two_workers_one_killed_mid_audit_every_site_stored_once
     for db in (remote, local):
         assert run_cli("sites", "import", str(registry), "--db", str(db)).code == 0
     wait_for_workers(redis_url, 2)
+    doctor = run_cli("doctor", "--db", str(remote), env={"PORTALWATCH_BROKER": redis_url,
+                                                         "PORTALWATCH_CHROMIUM": str(tmp_path / "no-chromium")})
+    lines = doctor.stdout.splitlines()
+    assert any(line.startswith("[正常] 消息队列：") and "连接正常" in line for line in lines), doctor.stdout
+    seen = next(line for line in lines if "检查工作机" in line)
+    assert seen.startswith("[正常]") and "2 台应答" in seen and "w1@" in seen and "w2@" in seen, seen
 
     env = {**os.environ, "PORTALWATCH_NIGHT_LIMIT": "20"}
     run = subprocess.Popen([sys.executable, "-m", "portalwatch", "run", "--all", "--broker", redis_url, "--db",
@@ -210,3 +216,40 @@ def test_a_result_delivered_twice_is_stored_once(audit, db_path, serve, tmp_path
         store.close()
     assert {**got, "run_id": None} == {**want, "run_id": None}
     assert got["findings"] and got["pages"] == want["pages"] > 10
+
+
+def test_doctor_reports_a_broker_that_does_not_answer(tmp_path):
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    result = run_cli("doctor", "--db", str(tmp_path / "p.db"), "--broker", url,
+                     env={"PORTALWATCH_CHROMIUM": str(tmp_path / "no-chromium")})
+    assert result.code == 1, result.stdout
+    assert any(line.startswith("[错误] 消息队列：无法连接消息队列 " + url) for line in result.stdout.splitlines()), result.stdout
+    assert "检查工作机" not in result.stdout
+
+
+def test_schedule_with_a_broker_queues_the_night_and_stores_what_the_worker_sends_back(serve, tmp_path, redis_url,
+                                                                                       start_worker):
+    from test_daemon import start_daemon, stop, wait_for
+
+    site = serve(routes={"/": page("戊镇人民政府", {"/gone.html": "通知公告"})})
+    db = tmp_path / "night.db"
+    assert run_cli("sites", "add", "戊镇", site.url, "--db", str(db)).code == 0
+    start_worker("w3")
+    daemon = start_daemon(db, "*/3 * * * * *", "--broker", redis_url)  # every 3 s: nights overlap on purpose
+    try:
+        done = wait_for(lambda: query(db, "select detail from job_log where kind = 'audit'"), "the audit's result",
+                        daemon)
+    except AssertionError:
+        raise AssertionError(stop(daemon) + str(query(db, "select * from job_log"))
+                             + (tmp_path / "w3.log").read_text()[-3000:]) from None
+    err = stop(daemon)
+    detail = json.loads(done[0][0])
+    assert detail["worker"] == socket.gethostname() and detail["token"], detail
+    runs = query(db, "select site_name, status from runs")
+    assert runs and set(runs) == {("戊镇", "complete")}
+    # one audit of the site at a time: while one is out, the next nights' triggers queue nothing
+    dispatched = [r[0] for r in query(db, "select outcome from job_log where kind = 'dispatch' order by id")]
+    assert dispatched[0] == "queued" and "skipped" in dispatched, dispatched
+    assert dispatched.count("queued") <= len(runs) + 1
+    assert [r[0] for r in query(db, "select \"check\" from tracked where site = '戊镇'")].count("dead_link") == 1
+    assert "戊镇：完成" in err
