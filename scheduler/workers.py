@@ -505,7 +505,11 @@ def run_remote(sites: Iterable[dict[str, Any]], cfg: RunConfig, broker: str,
 
 def broker_problem(url: str, timeout: float = 5.0) -> str | None:
     """Why the broker cannot be used (one line, Chinese), or None."""
-    import redis
+    try:
+        import celery  # noqa: F401
+        import redis
+    except ImportError as exc:
+        return f"多机检查需要 celery 和 redis：pip install -e '.[workers]'（{exc}）"
 
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return f"消息队列地址应为 redis://主机:端口/库号：{url}"
