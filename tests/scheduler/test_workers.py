@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import FAST, run_cli
+from conftest import run_cli
 from monitor_helpers import AUDIT_ARGS, page, query, slow_portal
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
