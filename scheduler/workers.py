@@ -331,6 +331,9 @@ class Dispatcher:
             store.close()
         self._failure_check = 0.0
         self._lock = threading.Lock()  # one drain at a time in this process
+        # the incremental nights' hand-off: called with (site name, run id, state) when a result
+        # carries the ``state`` its audit left; the state given to ``submit`` travels the other way
+        self.on_state: Callable[[str, int | None, Any], None] | None = None
 
     def _store(self):
         from portalwatch.reports.storage import MonitorStore
@@ -419,6 +422,8 @@ class Dispatcher:
             outcome.changes = store.update_history(run_id, name)
             if not outcome.completed:
                 outcome.detail = f"超过单站时限 {limit:g} 秒，已终止" if reason == "timeout" else detail
+        if self.on_state is not None and result.get("state") is not None:
+            self.on_state(name, run_id, result["state"])
         worker = result.get("worker")
         store.log_job("audit", outcome.status, site=name, run_id=outcome.run_id,
                       detail=json.dumps({"exit_code": outcome.exit_code, "elapsed": outcome.elapsed,
