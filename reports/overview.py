@@ -14,7 +14,8 @@ from portalwatch.reports.storage import MonitorStore
 from portalwatch.reports.summary import CHECK_NAMES, RUN_STATE_NAMES, SEVERITY_NAMES, check_order, counted_score
 
 STATUS_NAMES = {"new": "新发现", "open": "未整改", "resolved": "已整改", "reopened": "重新出现", "ignored": "已忽略"}
-RUN_STATUS_NAMES = {**RUN_STATE_NAMES, "timeout": "超时"}  # a job the monitor had to kill
+RUN_STATUS_NAMES = {**RUN_STATE_NAMES, "timeout": "超时",  # a job the monitor had to kill
+                    "pending": "结果未返回"}  # queued on a worker (scheduler/workers.py), not back yet
 LEVEL_NAMES = {"ok": "正常", "warning": "预警", "veto": "单项否决", "insufficient": "样本不足"}
 
 
