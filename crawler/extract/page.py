@@ -18,6 +18,8 @@ from lxml import etree
 
 from .datastore import Datastores, expand_datastores
 from .docnum import cited_doc_numbers, own_doc_number
+from .footer import extract_footer
+from .guide import extract_guide
 from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
@@ -49,7 +51,8 @@ _COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
     "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length", "empty_list",
-    "nav_status", "list_total_pages", "list_partial",
+    "nav_status", "list_total_pages", "list_partial", "is_guide", "guide_elements", "guide_labels", "footer",
+    "footer_status",
 )
 
 
@@ -58,7 +61,8 @@ def empty_page() -> dict[str, Any]:
         "title": "", "meta": {}, "pub_date": None, "pub_date_text": "", "links": [], "nav": [], "list_items": [],
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
         "cited_titles": [], "breadcrumb": [], "text_length": 0, "empty_list": "", "nav_status": "",
-        "list_total_pages": 0, "list_partial": False,
+        "list_total_pages": 0, "list_partial": False, "is_guide": False, "guide_elements": [], "guide_labels": [],
+        "footer": {}, "footer_status": "",
     }
 
 
@@ -206,4 +210,8 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[
     texts = [title or out["title"], body]
     out["cited_doc_numbers"] = _safe(lambda: cited_doc_numbers(texts, own), [], "cited_doc_numbers")
     out["cited_titles"] = _safe(lambda: quoted_titles(texts), [], "cited_titles")
+    out["is_guide"], out["guide_elements"], out["guide_labels"] = _safe(lambda: extract_guide(
+        root, title=out["title"], breadcrumb=out["breadcrumb"], meta=meta, list_count=len(out["list_items"]),
+        text=body), (False, [], []), "guide")
+    out["footer"], out["footer_status"] = _safe(lambda: extract_footer(root, layout.footer), ({}, ""), "footer")
     return out, body
