@@ -42,6 +42,9 @@ DEFECTS = (
     ("stale_column", "栏目“部门动态”最新信息已是 40 天前"),
     ("stale_homepage", "首页最新信息已是 20 天前"),
     ("missing_interpretation", "政策文件 示范政办发〔…〕1号 无解读；示范政发〔…〕2号 的解读未与文件互相链接"),
+    ("service_guide_incomplete", "办事指南“残疾人两项补贴申请办事指南”只列出事项名称和所需材料，缺少 8 项要素"),
+    ("site_identity", "栏目“部门动态”的 6 篇文章页缺少元数据 ContentSource（信息来源）"),
+    ("missing_annual_report", "政府信息公开年度报告最新为前年的，未发布上一年度的年度报告"),
 )
 
 

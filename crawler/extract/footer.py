@@ -128,30 +128,3 @@ def extract_footer(root: etree._Element, footer_regions: list[etree._Element]) -
     if scripts or root.find(".//iframe") is not None:
         return found, "script"
     return found, "none"
-
-
-SITE_ID_CODE = re.compile(r"(?:\d{10}|bm\d{8})", re.I)
-PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-                      "61 62 63 64 65".split())
-
-
-def site_code_problem(code: str) -> str:
-    """Why a 政府网站标识码 is malformed ("" when it is well formed or cannot be read).
-
-    The code is 10 characters: 10 digits beginning with a province code (the region's 6-digit
-    administrative code plus a 4-digit number, 3609000002) for local sites, or ``bm`` and 8
-    digits (bm01000001) for the departments of the State Council."""
-    code = code.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if not code or not any(ch.isdigit() for ch in code):
-        return ""
-    if not SITE_ID_CODE.fullmatch(code):
-        return f"应为 10 位（10 位数字，或 bm 加 8 位数字），实为 {len(code)} 位“{code}”"
-    if code[:2].lower() != "bm" and code[:2] not in PROVINCES:
-        return f"前两位“{code[:2]}”不是省级行政区划代码"
-    return ""
-
-
-def footer_code(value: str) -> str:
-    """The code part of a shown ``政府网站标识码：…`` value."""
-    m = PATTERNS["政府网站标识码"][0].search(value)
-    return m.group(1) if m else ""

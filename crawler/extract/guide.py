@@ -153,26 +153,49 @@ def _following_content(el: etree._Element, stop_tags: tuple[str, ...]) -> bool:
     return False
 
 
-def _inline(el: etree._Element) -> tuple[str, bool] | None:
-    """``<p>事项名称：xxx</p>`` / ``<p><strong>办理材料：</strong>…</p>``: (element, has content)."""
+_INLINE = re.compile(
+    r"(?:^|(?<=[。；;！!？?\s）)]))(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?(%s)\s*[:：]"
+    % "|".join(sorted((re.escape(x) for x in _LABEL_TO if len(x) >= 2), key=len, reverse=True)))
+
+
+def _inline(el: etree._Element) -> list[tuple[str, bool]]:
+    """``<p>事项名称：xxx</p>``, ``<p><strong>办理材料：</strong>…</p>``, ``…即时办结。收费标准：不收费。``:
+    ``[(element, has content)]`` for each label that opens the block or a sentence of it."""
     text = _text(el)
-    m = _COLON.search(text[: _MAX_LABEL + 6])
-    if not m:
-        return None
-    canon = _canon(text[: m.start()])
-    if canon is None:
-        return None
-    rest = text[m.end():]
-    if _has_content(None, rest):
-        return canon, True
-    if el.find(".//img") is not None or el.find(".//a[@href]") is not None:
-        return canon, True
-    nxt = el.getnext()
-    while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag in NON_CONTENT_TAGS or nxt.tag == "br"):
-        nxt = nxt.getnext()
-    if nxt is not None and not _canon_of_block(nxt) and _has_content(nxt, _text(nxt)):
-        return canon, True
-    return canon, False
+    if len(text) > 3000:
+        text = text[:3000]
+    hits = list(_INLINE.finditer(text))
+    out: list[tuple[str, bool]] = []
+    for n, m in enumerate(hits):
+        canon = _LABEL_TO[m.group(1)]
+        rest = text[m.end(): hits[n + 1].start() if n + 1 < len(hits) else len(text)]
+        if _has_content(None, rest):
+            out.append((canon, True))
+            continue
+        if n + 1 < len(hits):
+            out.append((canon, False))
+            continue
+        if el.find(".//img") is not None or el.find(".//a[@href]") is not None:
+            out.append((canon, True))
+            continue
+        nxt = el.getnext()
+        while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag in NON_CONTENT_TAGS or nxt.tag == "br"):
+            nxt = nxt.getnext()
+        out.append((canon, nxt is not None and not _starts_with_label(nxt) and _has_content(nxt, _text(nxt))))
+    return out
+
+
+def _starts_with_label(el: etree._Element) -> bool:
+    """The element (a paragraph, a ``<dl>``, a table ...) opens with an element label."""
+    if _canon_of_block(el):
+        return True
+    for node in el.iter():
+        if node is el or not isinstance(node.tag, str) or node.tag in NON_CONTENT_TAGS:
+            continue
+        text = fold(node.text)
+        if text:
+            return bool(_canon_of_block(node))
+    return False
 
 
 def _canon_of_block(el: etree._Element) -> str | None:
@@ -189,9 +212,12 @@ def _is_leafish(el: etree._Element) -> bool:
     return True
 
 
-def guide_elements(root: etree._Element, body: etree._Element | None = None) -> tuple[dict[str, bool], int]:
-    """``({canonical element: has content}, strong label count)`` for the labels in label position."""
+def guide_elements(root: etree._Element, body: etree._Element | None = None,
+                   layout=None) -> tuple[dict[str, bool], int]:
+    """``({canonical element: has content}, strong label count)`` for the labels in label position
+    (the page template — header, footer with its 联系电话, menus, sidebars — left out)."""
     found: dict[str, bool] = {}
+    template = ("footer", "header", "nav", "aside")
 
     def add(canon: str | None, present: bool | None) -> None:
         if canon is None:
@@ -202,13 +228,14 @@ def guide_elements(root: etree._Element, body: etree._Element | None = None) -> 
     scope = body if body is not None else root
     for el in scope.iter("td", "th", "dt", "strong", "b", "label", "span", *HEADINGS, *BLOCKS):
         tag = el.tag
+        if layout is not None and layout.inside(el, template):
+            continue
         if tag in ("td", "th"):
             canon = _canon(_text(el))
             if canon:
                 add(canon, _cell_value(el))
             elif _is_leafish(el):
-                hit = _inline(el)
-                if hit:
+                for hit in _inline(el):
                     add(*hit)
         elif tag == "dt":
             canon = _canon(_text(el))
@@ -235,8 +262,7 @@ def guide_elements(root: etree._Element, body: etree._Element | None = None) -> 
             else:
                 add(canon, _following_content(el, ("strong", "b", "label")))
         elif _is_leafish(el):
-            hit = _inline(el)
-            if hit:
+            for hit in _inline(el):
                 add(*hit)
     text = _text(scope)[:20000]
     strong = len({m.group() for m in _STRONG_RE.finditer(text)})
@@ -244,20 +270,22 @@ def guide_elements(root: etree._Element, body: etree._Element | None = None) -> 
 
 
 def extract_guide(root: etree._Element, *, title: str, breadcrumb: list[str], meta: dict[str, str],
-                  list_count: int, text: str) -> tuple[bool, list[str], list[str]]:
+                  list_count: int, text: str, layout=None) -> tuple[bool, list[str], list[str]]:
     """``(is_guide, elements with content, labels seen)`` for one page; cheap when it is none."""
     named = bool(GUIDE_NAME.search(" ".join([title, meta.get("ArticleTitle", ""), meta.get("ColumnName", ""),
                                              *breadcrumb[-2:]])))
     if not named and len({m.group() for m in _STRONG_RE.finditer(text[:20000])}) < 3:
         return False, [], []
     body = root.find("body")
-    found, strong = guide_elements(root, body)
+    found, strong = guide_elements(root, body, layout)
     labels = [e for e in ELEMENTS if e in found]
     present = [e for e in ELEMENTS if found.get(e)]
     strong_labels = sum(1 for e in labels if e not in ("事项名称", "联系电话", "办理地点"))
     if named:
         # a column list of guides (办事指南 index page) is not itself a guide
-        is_guide = len(labels) >= 3 or (len(labels) < 3 and list_count < 3)
+        scope = body if body is not None else root
+        guide_links = sum(1 for a in scope.iter("a") if GUIDE_NAME.search(_text(a)) or "指南" in _text(a))
+        is_guide = len(labels) >= 3 or (list_count < 3 and guide_links < 2)
     else:
         is_guide = strong_labels >= 3 and strong >= 3
     return is_guide, present, labels

@@ -212,6 +212,6 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[
     out["cited_titles"] = _safe(lambda: quoted_titles(texts), [], "cited_titles")
     out["is_guide"], out["guide_elements"], out["guide_labels"] = _safe(lambda: extract_guide(
         root, title=out["title"], breadcrumb=out["breadcrumb"], meta=meta, list_count=len(out["list_items"]),
-        text=body), (False, [], []), "guide")
+        text=body, layout=layout), (False, [], []), "guide")
     out["footer"], out["footer_status"] = _safe(lambda: extract_footer(root, layout.footer), ({}, ""), "footer")
     return out, body
