@@ -45,8 +45,9 @@ class ServiceGuideIncomplete(Check):
     (``veto_service_guide_incomplete``, default 5) and the early-warning count
     (``warn_service_guide_incomplete``, default 3) are scoring settings.
 
-    Precision first: a page named as a guide whose content is not labelled text (a PDF or an
-    image, fewer than two element labels) is not judged but listed for a person to verify;
+    Precision first: a page named as a guide whose content is not labelled text (fewer than two
+    element labels) is not judged: listed for a person to verify when it carries an attachment
+    (the guide may be the attached form), otherwise only noted (关于更新办事指南的通知 names a guide);
     the page template (header, footer with its 联系电话, menus, sidebars) is not read as the
     guide.
 
@@ -70,13 +71,16 @@ class ServiceGuideIncomplete(Check):
             return
         threshold = int(ctx.settings.get("PORTALWATCH_GUIDE_MIN_MISSING", MIN_MISSING))
         unstructured: list[Page] = []
+        prose: list[Page] = []
         for page in judged_pages(site):
             if not getattr(page, "is_guide", False):
                 continue
             labels = list(getattr(page, "guide_labels", []))
             present = [e for e in ELEMENTS if e in getattr(page, "guide_elements", [])]
             if len(labels) < MIN_LABELS:
-                unstructured.append(page)
+                # the guide may be its attachment (a PDF/Word form): undecided; otherwise the page only
+                # names a guide (关于更新办事指南的通知) or is prose: not judged
+                (unstructured if any(l.kind == "attachment" for l in page.links) else prose).append(page)
                 continue
             missing = [e for e in ELEMENTS if e not in present]
             if len(missing) < threshold:
@@ -90,7 +94,10 @@ class ServiceGuideIncomplete(Check):
         if unstructured:
             names = "、".join(f"“{guide_title(p)}”" for p in unstructured[:3]) + ("等" if len(unstructured) > 3 else "")
             self.undecide(f"{len(unstructured)} 个办事指南页面（{names}）未以“要素：内容”的文字形式列出要素"
-                          "（可能为附件或图片），未能核对要素是否齐全", url=unstructured[0].url)
+                          "，要素可能在附件中，未能核对要素是否齐全", url=unstructured[0].url)
+        if prose:
+            self.note(f"{len(prose)} 个标题含“办事指南”的页面未列出要素标签（如“{guide_title(prose[0])}”），"
+                      "不是结构化的办事指南，未作检查。")
 
     @classmethod
     def vetoes(cls, findings: list[Finding], s: ScoreSettings) -> list[str]:
