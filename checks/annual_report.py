@@ -118,7 +118,8 @@ class MissingAnnualReport(Check):
         shown = f"（已发布的年度报告最新为 {years[0]} 年）" if years else ""
         column = columns[0] if columns else None
         evidence = {"required_year": year, "due": deadline.isoformat(), "as_of": ctx.as_of.isoformat(),
-                    "reports_seen": [{"title": s.text, "url": s.url, "years": list(s.years)} for s in seen[:10]],
+                    "reports_seen": [{"title": s.text, "url": s.url, "years": list(s.years)}
+                                     for s in seen if s.years][:10],
                     "report_column": column.url if column else None, "pages_searched": len(pages)}
         yield self.finding(url=column.url if column else home.url, evidence=evidence,
                            column=(column.column_name or column.title.split("_")[0]) if column else None,
