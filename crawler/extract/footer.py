@@ -40,7 +40,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {  # tried in order
     "主办单位": (re.compile(rf"主办(?:单位|方|机关)?{_SP}[:：]{_SP}[^\s|｜，,]{{2,40}}"),
              re.compile(rf"[\u4e00-\u9fff]{{2,30}}(?:{_SP}[\u4e00-\u9fff]{{2,30}})?{_SP}主办(?![单方机])"),
              # "浙江省发展和改革委员会 版权所有" names the unit too (not accused of lacking one)
-             re.compile(rf"版权所有{_SP}[:：]{_SP}[^\s|｜，,]{{2,40}}|[\u4e00-\u9fff·]{{4,30}}{_SP}版权所有")),
+             re.compile(rf"版权所有{_SP}[:：]?{_SP}[\u4e00-\u9fff][^\s|｜，,]{{1,40}}|[\u4e00-\u9fff·]{{4,30}}{_SP}版权所有")),
     "联系方式": (re.compile(rf"联系方式|联系电话|(?:值班|办公|咨询)?电话{_SP}[:：]|联系我们|关于我们|E-?mail{_SP}[:：]|"
                         rf"(?:电子)?邮箱{_SP}[:：]|(?:通讯|联系)?地址{_SP}[:：]|传真{_SP}[:：]|(?-i:QQ)", re.I),
              re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]\d{7,8}|1[3-9]\d{9})(?!\d)")),
