@@ -52,8 +52,10 @@ def _is_report_text(text: str, in_report_column: bool) -> bool:
 
 def _is_report_column(page: Page) -> bool:
     names = [page.column_name, page.title.split("_")[0], *(page.breadcrumb[-1:])]
+    # a page named 年报 without a year is the column, whether or not its list could be read; an
+    # article of its own (a date, no list) is a report or a notice in it
     return any(_COLUMN_WORDS.search(n or "") and not _YEAR.search(arabic_years(n or "")) for n in names) and \
-        bool(page.list_items or page.placeholder or page.list_partial or page.empty_list or unreadable(page))
+        not (page.pub_date is not None and not page.list_items)
 
 
 class MissingAnnualReport(Check):
