@@ -26,9 +26,9 @@ BUILTIN_CHECKS: dict[str, str | None] = {
     "stale_column": "portalwatch.checks.stale_column.StaleColumn",
     "stale_homepage": "portalwatch.checks.stale_homepage.StaleHomepage",
     "missing_interpretation": "portalwatch.checks.missing_interpretation.MissingInterpretation",
-    "service_guide_incomplete": "portalwatch.checks.service_guide.ServiceGuideIncomplete",
+    "service_guide_incomplete": "portalwatch.checks.service_guide_incomplete.ServiceGuideIncomplete",
     "site_identity": "portalwatch.checks.site_identity.SiteIdentity",
-    "missing_annual_report": "portalwatch.checks.annual_report.MissingAnnualReport",
+    "missing_annual_report": "portalwatch.checks.missing_annual_report.MissingAnnualReport",
 }
 
 

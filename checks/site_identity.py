@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.service_guide import judged_pages
+from portalwatch.checks.service_guide_incomplete import judged_pages
 from portalwatch.crawler.snapshot import Page, Snapshot
 
 # the footer items Page.footer records (crawler/extract/footer.py)

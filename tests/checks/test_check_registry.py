@@ -17,13 +17,15 @@ CONTENT_CHECKS = ["missing_column", "empty_column", "stale_column", "stale_homep
 def contract_table() -> dict[str, str]:
     """``check id -> severity`` from the check identifier table of the contract."""
     text = CONTRACT.read_text(encoding="utf-8")
-    section = text.split("## Check identifiers", 1)[1].split("\n## ", 1)[0]
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\|\s*`(\w+)`\s*\|.*\|\s*(veto|major|minor)\s*\|\s*$",
-                                                         section, re.M)}
+    sections = [text.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+                for title in ("Check identifiers", "More check identifiers") if f"## {title}" in text]
+    # a row's severity column may read "major / veto (服务不实用)": the first word is the finding's severity
+    return {m.group(1): m.group(2) for section in sections for m in re.finditer(
+        r"^\|\s*`(\w+)`\s*\|.*\|\s*(veto|major|minor)\b[^|]*\|\s*$", section, re.M)}
 
 
 def test_contract_table_is_read():
-    assert set(contract_table()) == set(BUILTIN_CHECKS)
+    assert set(BUILTIN_CHECKS) <= set(contract_table())  # the contract may name checks not built yet
 
 
 @pytest.mark.parametrize("check_id", sorted(BUILTIN_CHECKS))

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from check_helpers import SiteBuilder, ctx, item, run, run_undecided, url
 
-from portalwatch.checks.annual_report import MissingAnnualReport, required_year
+from portalwatch.checks.missing_annual_report import MissingAnnualReport, required_year
 from portalwatch.checks.registry import enabled_checks
-from portalwatch.checks.service_guide import ELEMENTS, ServiceGuideIncomplete
+from portalwatch.checks.service_guide_incomplete import ELEMENTS, ServiceGuideIncomplete
 from portalwatch.checks.site_identity import SiteIdentity, site_code_problem
 from portalwatch.crawler.snapshot import Link, Skip
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Mapping
 
 from portalwatch.checks.base import Check, Context, Finding
 from portalwatch.checks.columns import crawl_cut_short, unreadable
-from portalwatch.checks.service_guide import judged_pages
+from portalwatch.checks.service_guide_incomplete import judged_pages
 from portalwatch.crawler.snapshot import Page, Snapshot
 
 DUE = "01-31"  # 条例 Art. 49: by 31 January; setting PORTALWATCH_ANNUAL_REPORT_DUE (MM-DD)
