@@ -59,27 +59,23 @@ def _is_report_column(page: Page) -> bool:
 
 
 class MissingAnnualReport(Check):
-    """What it does: works out which 政府信息公开工作年度报告 must be out on the as-of date —
-    after 31 January of year Y the report for Y-1, until then the report for Y-2 — and looks for
-    it across the snapshot: page titles, link texts and list entries that name a 年度报告 / 年报
-    of 政府信息公开 (or 政务公开), or any entry of a 年报 column, with the year in Arabic or
-    Chinese numerals (2025年, 二〇二五年). A report titled without its year counts when it was
-    published in the year after the one it reports on, or when the page it links to names the
-    year; a title such as 关于做好年度报告编制工作的通知 is about a report, not one. Reports the site when the report is
-    nowhere (major), with the reports that were seen.
+    """检查内容：先按检查基准日确定应已发布哪一年的政府信息公开工作年度报告——第 Y 年 1 月 31 日以后应有
+    第 Y-1 年的报告，1 月 31 日及以前应有第 Y-2 年的报告——再在全站的页面标题、链接文字和列表条目中查找：
+    写明政府信息公开（或政务公开）年度报告、年报的，或年报栏目中的任何条目，年份写作阿拉伯数字或汉字
+    （2025年、二〇二五年）都可以。标题未写年份的报告，在报告年度的次年发布的，或其链接打开的页面写明了
+    年份的，也算。找不到应发布的报告时报告网站（严重），并列出已看到的报告。
 
-    Why it matters: 条例第四十九条 requires every administrative body to publish its annual report
-    on government information disclosure by 31 January; inspectors check it every year. The due
-    day is the ``PORTALWATCH_ANNUAL_REPORT_DUE`` setting (MM-DD, default 01-31).
+    依据：《中华人民共和国政府信息公开条例》第四十九条要求各行政机关每年 1 月 31 日前公布本机关上一年度
+    政府信息公开工作年度报告。截止日期是 PORTALWATCH_ANNUAL_REPORT_DUE 设置（月-日，默认 01-31）；扣 2 分。
 
-    Precision first: the site is not reported but listed for a person to verify when a 年报
-    column could not be read (its list only partly read, built by a script and not rendered,
-    linked but not crawled), when the crawl reached no 政府信息公开 area of the site (townships
-    often publish on the county's platform), or when the crawl stopped early before finding a
-    年报 column.
+    不会指控：“关于做好政府信息公开工作年度报告编制工作的通知”之类说的是报告而不是报告本身，不作为
+    报告，也不据此指控。
 
-    Example: as of 2026-11-20 the newest report is 示范镇2024年政府信息公开工作年度报告: the 2025
-    report is missing.
+    待人工核实（不算通过）：年报栏目的列表未能读取（只读取了部分、由脚本生成未渲染、链接了但未抓取或
+    在本站以外）；抓取没有到达本站的政府信息公开专栏（乡镇常在上级政府的信息公开平台发布）；抓取提前
+    结束、未找到年报栏目。
+
+    示例：以 2026-11-20 为基准日，最新的报告是“示范镇2024年政府信息公开工作年度报告”，未发布 2025 年的报告。
     """
 
     id = "missing_annual_report"

@@ -28,30 +28,26 @@ def judged_pages(site: Snapshot) -> Iterator[Page]:
 
 
 class ServiceGuideIncomplete(Check):
-    """What it does: finds the service guides (办事指南) among the crawled pages — a page whose
-    title, breadcrumb or column names 办事指南 / 服务指南, or whose text labels at least three
-    distinctive elements (设定依据, 申请条件, 办理材料, 办理流程, 收费标准, 办理时限 …) — and
-    reads which of the ten key elements it gives: 事项名称、设定依据、申请条件、办理材料、
-    办理地点、办理机构、收费标准、办理时间、联系电话、办理流程. Labels are recognised with their
-    usual variants (受理条件、申请材料、所需材料、咨询电话、收费依据及标准、是否收费、法定依据、
-    实施依据、实施主体、承诺时限 …) in tables (including labels spanning rows), 定义列表, headings
-    and "标签：内容" paragraphs. An element counts when its label has content: 无、不收费、免费 or
-    a dash are statements and count; an empty cell does not. 办理时间 is satisfied by office hours
-    or by the statutory/promised duration (办理时限、承诺时限), since the indicators list one time
-    element. Reports each guide lacking 4 or more elements (major).
+    """检查内容：在抓取到的页面中找出办事指南——标题、面包屑或所在栏目写明“办事指南”“服务指南”的页面
+    （列出多个指南的栏目页除外），或正文中标注了至少三项典型要素（设定依据、申请条件、办理材料、办理流程、
+    收费标准、办理时限等）的页面——逐一核对十项要素：事项名称、设定依据、申请条件、办理材料、办理地点、
+    办理机构、收费标准、办理时间、联系电话、办理流程。常见的不同叫法都算（受理条件、申请材料、所需材料、
+    咨询电话、咨询方式、收费依据及标准、是否收费、法定依据、实施依据、实施主体、受理地点、办理程序、
+    承诺时限等），表格（含跨行的标签单元格和表头行）、定义列表、小标题和“标签：内容”段落都能识别。
+    标签后有内容才算具备该要素：写明“无”“不收费”“免费”或一条横线的算具备，有流程图图片或附件链接的
+    算具备，内容为空的不算。办理时间写办公时间或办理时限（法定时限、承诺时限）均可，因为指标只列了一项
+    时间要素。缺少 4 项及以上要素的指南逐个报告（严重）。
 
-    Why it matters: 服务不实用 is a single-veto item of the 2019 national indicators: 5 or more
-    service guides each lacking 4 or more key elements fail the site. The veto count
-    (``veto_service_guide_incomplete``, default 5) and the early-warning count
-    (``warn_service_guide_incomplete``, default 3) are scoring settings.
+    依据：服务不实用是 2019 年国家检查指标（国办秘函〔2019〕19号）的单项否决项：5 个及以上办事指南
+    各缺少 4 项及以上要素即否决。否决个数（veto_service_guide_incomplete，默认 5）和预警个数
+    （warn_service_guide_incomplete，默认 3）是评分设置；每个扣 1 分，最多 5 分。
 
-    Precision first: a page named as a guide whose content is not labelled text (fewer than two
-    element labels) is not judged: listed for a person to verify when it carries an attachment
-    (the guide may be the attached form), otherwise only noted (关于更新办事指南的通知 names a guide);
-    the page template (header, footer with its 联系电话, menus, sidebars) is not read as the
-    guide.
+    不会指控：只写了“办事指南”字样但没有要素标签的页面（如“关于更新部分办事指南的通知”，摘要中说明）；
+    页头、页脚、菜单和侧栏里的电话、地址（不算作指南的要素）。
 
-    Example: 残疾人两项补贴申请办事指南 gives only 事项名称 and 所需材料: 8 elements missing.
+    待人工核实（不算通过）：标题是办事指南、没有要素标签但带有附件的页面（指南可能在附件中）。
+
+    示例：“残疾人两项补贴申请办事指南”只列出事项名称和所需材料，缺少 8 项要素。
     """
 
     id = "service_guide_incomplete"

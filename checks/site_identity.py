@@ -64,30 +64,24 @@ def page_kind(site: Snapshot, page: Page) -> str:
 
 
 class SiteIdentity(Check):
-    """What it does: checks the identification every page of a government website must carry
-    (《政府网站发展指引》, 国办发〔2017〕47号). Page metadata: ``SiteName``, ``SiteDomain`` and
-    ``SiteIDCode`` on every page, ``ColumnName`` on column (list) pages, ``ArticleTitle``,
-    ``PubDate`` and ``ContentSource`` on article pages (a page is a column page when it shows a
-    list and no date of its own, an article when it has a publication date or document number
-    and no list). Footer: 政府网站标识码, ICP备案号, 公安机关备案号 (公网安备), 主办单位 and
-    联系方式 (telephone, e-mail, address or a 联系我们 / 关于我们 link), looked for on every page,
-    the homepage included. Reports one finding per missing item (minor) with how many pages lack
-    it and examples, and a 政府网站标识码 that is malformed: it has 10 characters, 10 digits
-    beginning with a province code (3609000002) or ``bm`` and 8 digits for State Council
-    departments (bm01000001).
+    """检查内容：按《政府网站发展指引》（国办发〔2017〕47号）检查每个页面的网站标识。页面元数据：所有页面
+    应有 SiteName、SiteDomain、SiteIDCode，栏目页（有列表、本身没有发布日期的页面）应有 ColumnName，文章页
+    （有发布日期或文号、没有列表的页面）应有 ArticleTitle、PubDate、ContentSource。页面底部：政府网站标识码、
+    ICP备案号、公安机关备案号（公网安备）、主办单位、联系方式（电话、邮箱、地址或“联系我们”“关于我们”链接），
+    包括首页在内的每个页面都检查。每缺一项报告一条（一般），写明缺少该项的页面数和示例页面；政府网站
+    标识码格式不对的也报告：标识码为 10 位，地方网站为以省级行政区划代码开头的 10 位数字（如 3609000002），
+    国务院部门网站为 bm 加 8 位数字（如 bm01000001）。
 
-    Why it matters: the guideline makes these items mandatory; inspectors and the national
-    website census (网站标识码) rely on them, and machine-readable metadata lets columns and dates
-    be monitored.
+    依据：指引规定这些标识为必备项；检查人员和全国政府网站普查（网站标识码）依靠它们，规范的元数据也便于
+    栏目和日期的监测。每条扣 0.5 分，最多 2 分。
 
-    Precision first: an item shown anywhere on the page counts (also as an image's alt text or
-    written by an inline script); a page whose footer is written by a script (nothing of a
-    footer in the HTML) or whose footer region holds a script is not judged for the items not
-    seen, but listed for a person to verify; pages cut short (too large, nested too deep) and
-    "not found" pages are not judged.
+    不会指控：页面任何位置显示了该项的（包括图片的说明文字和页面内脚本写出的）；内容过大被截断或嵌套
+    过深未读完的页面；“页面不存在”的页面。
 
-    Example: 12 article pages lack ``<meta name="ContentSource">``; the homepage footer shows
-    no 公安机关备案号.
+    待人工核实（不算通过）：页脚由脚本生成、页面中没有页脚内容的页面；页脚区域含脚本、可能由脚本写出
+    未见项目的页面。
+
+    示例：部门动态的 6 个文章页缺少 ContentSource 元数据；首页底部未显示公安机关备案号。
     """
 
     id = "site_identity"

@@ -35,7 +35,8 @@ def test_registered_with_their_class_attributes():
         cls = checks[cid]
         assert cls.id == cid and cls.severity == severity and cls.title and cls.guidance and cls.undecided_label
         assert all(k.endswith(cid) or k.startswith(cid) for k in cls.score_defaults), cls.score_defaults
-        assert "What it does" in cls.doc() and "Why it matters" in cls.doc()
+        assert "检查内容" in cls.doc() and "依据" in cls.doc() and "示例" in cls.doc()
+        assert "``" not in cls.doc()  # plain text
 
 
 # --- service guides ---------------------------------------------------------------------------
