@@ -76,7 +76,7 @@ class SiteIdentity(Check):
     栏目和日期的监测。每条扣 0.5 分，最多 2 分。
 
     不会指控：页面任何位置显示了该项的（包括图片的说明文字和页面内脚本写出的）；内容过大被截断或嵌套
-    过深未读完的页面；“页面不存在”的页面。
+    过深未读完的页面；“页面不存在”的页面；首页以外完全没有页脚的页面（弹出页、打印页等），其页脚不作检查。
 
     待人工核实（不算通过）：页脚由脚本生成、页面中没有页脚内容的页面；页脚区域含脚本、可能由脚本写出
     未见项目的页面。
@@ -122,8 +122,11 @@ class SiteIdentity(Check):
         if unread:
             self.undecide(f"{len(unread)} 个页面的页脚由脚本生成，未能读取（如 {unread[0].url}），"
                           "页脚标识是否齐全请人工核实", url=unread[0].url)
+        # a deeper page showing no footer at all (a pop-up, a print view, a fragment) is not judged;
+        # the homepage is, whatever it shows
+        judged = [p for p in pages if p.footer_status in ("ok", "ok_script") or (
+            p.footer_status == "none" and p.final_url == home.final_url)]
         for item in FOOTER_ITEMS:
-            judged = [p for p in pages if p.footer_status in ("ok", "none", "ok_script")]
             lacking = [p for p in judged if item not in p.footer and p.footer_status != "ok_script"]
             maybe = [p for p in judged if item not in p.footer and p.footer_status == "ok_script"]
             if maybe:

@@ -126,12 +126,23 @@ def test_unreadable_footers_are_undecided_and_cut_pages_not_judged():
     a1.footer, a1.footer_status = {}, "script"
     gz = b.snapshot.pages[url("/gzdt/")]
     gz.footer, gz.footer_status = {"主办单位": "主办：示范镇"}, "ok_script"
-    big = b.article("/big.html", "大页面", 2, footer={}, footer_status="none", truncated=True)
+    big = b.article("/big.html", "大页面", 2, footer={}, footer_status="ok", truncated=True)  # footer cut off
     big.meta.update({**FULL_META, "PubDate": "x", "ContentSource": "y"})
     b.snapshot.skips.append(Skip(url("/big.html"), "too_large"))
     findings, undecided = run_undecided(SiteIdentity, b.snapshot)
     assert findings == []
     assert {u.url for u in undecided} == {url("/a1.html"), url("/gzdt/")}
+
+
+def test_a_page_without_any_footer_is_judged_only_as_the_homepage():
+    b = identity_site()
+    popup = b.article("/print.html", "打印页", 2, footer={}, footer_status="none")
+    popup.meta.update({**FULL_META, "PubDate": "x", "ContentSource": "y"})
+    assert run(SiteIdentity, b.snapshot)[0] == []
+    b.home.footer, b.home.footer_status = {}, "none"
+    findings, _ = run(SiteIdentity, b.snapshot)
+    assert {f.evidence["item"] for f in findings} == {f"footer:{i}" for i in FULL_FOOTER}
+    assert all(f.evidence["pages_lacking"] == 1 and f.url == url("/") for f in findings)
 
 
 @pytest.mark.parametrize("code, bad", [("3609000002", False), ("bm01000001", False), ("BM55000001", False),
