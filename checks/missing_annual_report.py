@@ -15,7 +15,7 @@ from portalwatch.crawler.snapshot import Page, Snapshot
 DUE = "01-31"  # 条例 Art. 49: by 31 January; setting PORTALWATCH_ANNUAL_REPORT_DUE (MM-DD)
 _CN_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
 _CN_YEAR = re.compile(r"[〇○零Ｏ一二三四五六七八九]{4}")
-_REPORT = re.compile(r"年度报告|年报|年度工作报告")
+_REPORT = re.compile(r"年度报告|年报|工作报告")  # 2025年度政府信息公开工作报告 is one too
 _OPEN = re.compile(r"信息公开|政务公开")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?")
 _COLUMN_WORDS = re.compile(r"年度报告|年报")
@@ -47,7 +47,9 @@ class Seen:
 
 
 def _is_report_text(text: str, in_report_column: bool) -> bool:
-    return bool(_REPORT.search(text)) and (bool(_OPEN.search(text)) or in_report_column)
+    if in_report_column:  # any entry of a 年报 column ("2025年", "2025年度") is a report
+        return bool(text.strip())
+    return bool(_REPORT.search(text)) and bool(_OPEN.search(text))
 
 
 def _is_report_column(page: Page) -> bool:
@@ -95,7 +97,7 @@ class MissingAnnualReport(Check):
         year, deadline = required_year(ctx.as_of, due)
         pages = list(judged_pages(site))
         columns = [p for p in pages if _is_report_column(p)]
-        column_urls = {p.url for p in columns} | {p.final_url for p in columns}
+        column_urls = {u for c in columns for p in site.list_pages(c.url) or [c] for u in (p.url, p.final_url)}
         seen = self._seen(site, pages, column_urls)
         if any(year in s.years or (not s.years and s.date and s.date.year == year + 1) for s in seen):
             return

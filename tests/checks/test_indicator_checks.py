@@ -187,9 +187,17 @@ def test_last_years_report_missing_after_31_january():
 
 
 @pytest.mark.parametrize("title", ["示范镇二〇二五年政府信息公开工作年度报告", "示范镇二零二五年度政务公开工作年度报告",
-                                   "2025年年报", "示范镇2025年度报告"])
+                                   "2025年年报", "示范镇2025年度报告", "2025年", "示范局2025年度政府信息公开工作报告"])
 def test_the_report_counts_in_chinese_numerals_and_short_titles_in_its_column(title):
     assert run(MissingAnnualReport, report_site(title).snapshot)[0] == []
+
+
+def test_a_report_named_elsewhere_counts_and_other_reports_do_not():
+    b = report_site("示范镇2024年政府信息公开工作年度报告")
+    b.home.links = [Link(url("/files/r.pdf"), "示范镇2025年度政府信息公开工作报告", kind="attachment")]
+    assert run(MissingAnnualReport, b.snapshot)[0] == []
+    b.home.links = [Link(url("/zfgzbg.html"), "2025年政府工作报告"), Link(url("/fz.html"), "2025年法治政府建设年度报告")]
+    assert len(run(MissingAnnualReport, b.snapshot)[0]) == 1
 
 
 def test_a_partly_read_or_script_built_report_column_is_undecided():
