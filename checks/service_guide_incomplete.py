@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from portalwatch.checks.base import Check, Context, Finding, ScoreSettings
+from portalwatch.checks.columns import unreadable
 from portalwatch.crawler.snapshot import Page, Snapshot
 
 ELEMENTS = ("事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理机构", "收费标准", "办理时间",
@@ -43,9 +44,11 @@ class ServiceGuideIncomplete(Check):
     （warn_service_guide_incomplete，默认 3）是评分设置；每个扣 1 分，最多 5 分。
 
     不会指控：只写了“办事指南”字样但没有要素标签的页面（如“关于更新部分办事指南的通知”，摘要中说明）；
+    以要素为表头、列出多个事项的目录表格（事项目录不是一个办事指南）；
     页头、页脚、菜单和侧栏里的电话、地址（不算作指南的要素）。
 
-    待人工核实（不算通过）：标题是办事指南、没有要素标签但带有附件的页面（指南可能在附件中）。
+    待人工核实（不算通过）：标题是办事指南、没有要素标签但带有附件的页面（指南可能在附件中）；列出了
+    要素标签但内容全部为空、或需要浏览器渲染而未渲染的页面（内容可能由脚本填写）。
 
     示例：“残疾人两项补贴申请办事指南”只列出事项名称和所需材料，缺少 8 项要素。
     """
@@ -68,6 +71,7 @@ class ServiceGuideIncomplete(Check):
         threshold = int(ctx.settings.get("PORTALWATCH_GUIDE_MIN_MISSING", MIN_MISSING))
         unstructured: list[Page] = []
         prose: list[Page] = []
+        scripted: list[Page] = []
         for page in judged_pages(site):
             if not getattr(page, "is_guide", False):
                 continue
@@ -81,6 +85,10 @@ class ServiceGuideIncomplete(Check):
             missing = [e for e in ELEMENTS if e not in present]
             if len(missing) < threshold:
                 continue
+            if not present or unreadable(page):
+                # labels with no content at all: the values are likely filled in by a script
+                scripted.append(page)
+                continue
             title = guide_title(page)
             evidence = {"title": title, "missing": missing, "present": present,
                         "empty_labels": [e for e in labels if e not in present], "missing_count": len(missing),
@@ -91,6 +99,10 @@ class ServiceGuideIncomplete(Check):
             names = "、".join(f"“{guide_title(p)}”" for p in unstructured[:3]) + ("等" if len(unstructured) > 3 else "")
             self.undecide(f"{len(unstructured)} 个办事指南页面（{names}）未以“要素：内容”的文字形式列出要素"
                           "，要素可能在附件中，未能核对要素是否齐全", url=unstructured[0].url)
+        if scripted:
+            names = "、".join(f"“{guide_title(p)}”" for p in scripted[:3]) + ("等" if len(scripted) > 3 else "")
+            self.undecide(f"{len(scripted)} 个办事指南页面（{names}）列出了要素标签但内容全部为空，"
+                          "内容可能由脚本填写，未能核对要素是否齐全", url=scripted[0].url)
         if prose:
             self.note(f"{len(prose)} 个标题含“办事指南”的页面未列出要素标签（如“{guide_title(prose[0])}”），"
                       "不是结构化的办事指南，未作检查。")

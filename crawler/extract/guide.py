@@ -105,6 +105,10 @@ def _cells(row: etree._Element) -> list[etree._Element]:
     return [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
 
 
+class _Catalogue(Exception):
+    """The labels head a table of many items: the page lists services, it is not a guide."""
+
+
 def _cell_value(cell: etree._Element) -> bool | None:
     """Does the table cell labelled by ``cell`` have content? None when it cannot be told."""
     row = cell.getparent()
@@ -121,6 +125,8 @@ def _cell_value(cell: etree._Element) -> bool | None:
             nxt = nxt.getnext()
         if nxt is None:
             return None
+        if sum(1 for r in nxt.itersiblings() if isinstance(r.tag, str) and r.tag == "tr") >= 2:
+            raise _Catalogue  # a header over 3 or more rows: a list of items (事项目录), not one guide
         below = _cells(nxt)
         if i >= len(below):
             return None
@@ -277,7 +283,10 @@ def extract_guide(root: etree._Element, *, title: str, breadcrumb: list[str], me
     if not named and len({m.group() for m in _STRONG_RE.finditer(text[:20000])}) < 3:
         return False, [], []
     body = root.find("body")
-    found, strong = guide_elements(root, body, layout)
+    try:
+        found, strong = guide_elements(root, body, layout)
+    except _Catalogue:
+        return False, [], []
     labels = [e for e in ELEMENTS if e in found]
     present = [e for e in ELEMENTS if found.get(e)]
     strong_labels = sum(1 for e in labels if e not in ("事项名称", "联系电话", "办理地点"))

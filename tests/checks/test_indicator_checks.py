@@ -72,6 +72,12 @@ def test_five_incomplete_guides_veto_three_warn():
     assert ServiceGuideIncomplete.vetoes(findings[:3], S(ServiceGuideIncomplete, veto_service_guide_incomplete=3))
 
 
+def test_labels_without_any_content_are_undecided():
+    b = guides([], labels=list(ELEMENTS[:6]))  # the values may be filled in by a script
+    findings, undecided = run_undecided(ServiceGuideIncomplete, b.snapshot)
+    assert findings == [] and "内容全部为空" in undecided[0].reason
+
+
 def test_an_unlabelled_guide_is_undecided_with_an_attachment_and_noted_without():
     b = guides([], labels=[])
     b.snapshot.pages[url("/bszn/g0.html")].links = [Link(url("/bszn/g0.pdf"), "办事指南", kind="attachment")]

@@ -67,6 +67,12 @@ def test_what_is_not_a_guide():
     assert present == ["事项名称", "办理材料"]  # the footer's phone is not the guide's
 
 
+def test_a_catalogue_of_services_is_not_a_guide():
+    rows = "".join(f"<tr><td>事项{n}</td><td>镇政府</td><td>5日</td><td>不收费</td></tr>" for n in range(4))
+    assert guide("<table><tr><th>事项名称</th><th>实施主体</th><th>办理时限</th><th>收费标准</th></tr>"
+                 f"{rows}</table>", "政务服务事项办事指南目录")[0] is False
+
+
 def test_a_guide_recognised_by_its_labels_without_its_name():
     is_guide, present, _ = guide("<p>设定依据：《条例》</p><p>申请条件：本镇户籍</p><p>办理材料：身份证</p>"
                                  "<p>办理流程：受理、审核</p>", "低保申请_示范镇")
