@@ -24,6 +24,7 @@ META_ITEMS: dict[str, tuple[str, str]] = {
 }
 KIND_NAMES = {"all": "页面", "list": "栏目页", "article": "文章页"}
 EXAMPLES = 5
+SPLASH_LINKS = 10  # a homepage with fewer links and no footer is a splash page, its footer not judged
 # pages whose end was not read: their footer cannot be judged
 _CUT = ("too_large", "markup_too_deep", "page_error")
 
@@ -124,8 +125,9 @@ class SiteIdentity(Check):
                           "页脚标识是否齐全请人工核实", url=unread[0].url)
         # a deeper page showing no footer at all (a pop-up, a print view, a fragment) is not judged;
         # the homepage is, whatever it shows
+        # (unless it is a splash page: a logo and an 进入 link)
         judged = [p for p in pages if p.footer_status in ("ok", "ok_script") or (
-            p.footer_status == "none" and p.final_url == home.final_url)]
+            p.footer_status == "none" and p.final_url == home.final_url and len(p.links) >= SPLASH_LINKS)]
         for item in FOOTER_ITEMS:
             lacking = [p for p in judged if item not in p.footer and p.footer_status != "ok_script"]
             maybe = [p for p in judged if item not in p.footer and p.footer_status == "ok_script"]

@@ -146,6 +146,8 @@ def test_a_page_without_any_footer_is_judged_only_as_the_homepage():
     popup.meta.update({**FULL_META, "PubDate": "x", "ContentSource": "y"})
     assert run(SiteIdentity, b.snapshot)[0] == []
     b.home.footer, b.home.footer_status = {}, "none"
+    assert run(SiteIdentity, b.snapshot)[0] == []  # a splash page (进入主页) is not judged
+    b.home.links = [Link(url(f"/c{n}/"), f"栏目{n}") for n in range(12)]
     findings, _ = run(SiteIdentity, b.snapshot)
     assert {f.evidence["item"] for f in findings} == {f"footer:{i}" for i in FULL_FOOTER}
     assert all(f.evidence["pages_lacking"] == 1 and f.url == url("/") for f in findings)
