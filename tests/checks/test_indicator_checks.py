@@ -226,3 +226,20 @@ def test_no_disclosure_area_or_an_uncrawled_report_link_is_undecided():
     b.home.links = [Link("http://xxgk.example.gov.cn/ndbg/", "政府信息公开年度报告")]
     findings, undecided = run_undecided(MissingAnnualReport, b.snapshot)
     assert findings == [] and "不在本次抓取范围" in undecided[0].reason
+
+
+def test_real_site_codes_are_well_formed(realpages):
+    """The 标识码 real gov.cn pages show (footer and SiteIDCode meta) pass the format check."""
+    from portalwatch.checks.site_identity import footer_code
+    from portalwatch.crawler.extract.page import extract_page
+
+    codes = set()
+    for path in sorted(realpages.glob("*.html")):
+        fields = extract_page(path.read_text(encoding="utf-8"), "http://www.example.gov.cn/", as_of=dt.date(2026, 11, 20))
+        if "政府网站标识码" in fields["footer"]:
+            codes.add(footer_code(fields["footer"]["政府网站标识码"]))
+        if fields["meta"].get("SiteIDCode"):
+            codes.add(fields["meta"]["SiteIDCode"])
+    assert {"bm01000001", "bm55000001", "3609000002", "1401070001", "3590000001"} <= codes
+    # the one malformed value: the Jiangxi (大汉) template's 15-digit SiteIDCode meta, not a 10-character code
+    assert {c for c in codes if site_code_problem(c)} == {"360000000000000"}
