@@ -224,3 +224,4 @@ def list_checks() -> None:
 from portalwatch.scheduler.monitor_cli import register as _register_monitor; _register_monitor(main)  # noqa: E402,E702
 from portalwatch.scheduler.doctor import register as _register_doctor; _register_doctor(main)  # noqa: E402,E702
 from portalwatch.scheduler.notice_cli import register as _register_notice; _register_notice(main)  # noqa: E402,E702
+from portalwatch.scheduler.web_cli import register as _register_web; _register_web(main)  # noqa: E402,E702
