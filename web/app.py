@@ -110,14 +110,15 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
     env.filters["day"] = lambda v: (v or "")[:10]
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
         user = getattr(request.state, "user", None)
         return templates.TemplateResponse(request, name, {"user": user, "csrf": (user or {}).get("csrf", ""),
-                                                          **context}, status_code=status)
+                                                          **context}, status_code=code)
 
     def back(url: str, message: str | None = None) -> RedirectResponse:
         if message:
-            url += ("&" if "?" in url else "?") + "msg=" + quote(message)
+            url, hash_, fragment = url.partition("#")
+            url += ("&" if "?" in url else "?") + "msg=" + quote(message) + hash_ + fragment
         return RedirectResponse(url, status_code=303)
 
     # -- errors and headers ---------------------------------------------------------------
@@ -129,7 +130,7 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
             return JSONResponse({"error": str(exc), "status": status}, status_code=status)
         if status == 401:
             return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
-        return page(request, "error.html", status=status, message=str(exc))
+        return page(request, "error.html", code=status, message=str(exc))
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
@@ -180,7 +181,7 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
 
     def _login_again(request: Request, message: str, status: int) -> HTMLResponse:
         token, cookie = app.state.auth.login_token()
-        response = page(request, "login.html", status=status, login_csrf=token, next="/", error=message)
+        response = page(request, "login.html", code=status, login_csrf=token, next="/", error=message)
         response.set_cookie(LOGIN_COOKIE, cookie, max_age=3600, httponly=True, samesite="strict", path="/login")
         return response
 
@@ -242,7 +243,7 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
         try:
             audit_id = service.start_audit(db, url, profile, as_of or None, user=user["name"])
         except service.ServiceError as exc:
-            return page(request, "audits.html", status=exc.http_status, audits=service.audits(db), error=str(exc),
+            return page(request, "audits.html", code=exc.http_status, audits=service.audits(db), error=str(exc),
                         url=url, limit=webjobs.max_running())
         return back(f"/audits/{audit_id}")
 
