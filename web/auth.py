@@ -9,8 +9,8 @@
 - Every state-changing request made with a session carries the CSRF token: the hidden
   ``csrf`` field of a form, or the ``X-CSRF-Token`` header (htmx sends it from ``hx-headers``).
 - Roles are ranked viewer < inspector < admin; each route names the least role it needs.
-- Login failures are counted per client address and per user name; after 5 in 15 minutes the
-  login is refused for the rest of the window.
+- Login failures are counted per client address and per user name; after 5 for a user name (20 for
+  an address) in 15 minutes the login is refused for the rest of the window.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ LOGIN_COOKIE = "pw_login"  # the login form's CSRF token (double submit), before
 SESSION_AGE = 12 * 3600
 ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
-THROTTLE_FAILURES, THROTTLE_WINDOW = 5, 15 * 60
+THROTTLE_FAILURES, THROTTLE_WINDOW = 5, 15 * 60  # per user name
+THROTTLE_ADDRESS = 20  # per client address (an office shares one behind NAT)
 
 
 class Unauthorized(PortalwatchError):
@@ -124,7 +125,7 @@ class Auth:
                 q = self._failures[key]
                 while q and q[0] < now - THROTTLE_WINDOW:
                     q.popleft()
-                if len(q) >= THROTTLE_FAILURES:
+                if len(q) >= (THROTTLE_ADDRESS if key.startswith("ip:") else THROTTLE_FAILURES):
                     return True
         return False
 
