@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from web_helpers import ARTIFACTS, HOSTILE, PAYLOADS, TOWN, browser, login, page, web  # noqa: F401
+from web_helpers import ARTIFACTS, HOSTILE, PAYLOADS, TOWN, browser, login, page, web  # noqa: F401  (fixtures)
 
 from portalwatch.reports.storage import NoticeStore
 

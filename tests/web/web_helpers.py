@@ -1,7 +1,7 @@
 """The web workplace under test: the real app served by uvicorn on 127.0.0.1, real portals served by
 tests/httpserver.py, real audits (subprocesses), a real SMTP server (aiosmtpd), headless Chromium.
 
-One server for the module: three users (admin, inspector, viewer) with API tokens, two
+One server per test module (the environment it sets is undone after the module): three users (admin, inspector, viewer) with API tokens, two
 registered sites audited once by ``portalwatch run --all`` before the tests: the township
 portal of tests/sites and a hostile portal whose titles and link texts carry markup.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -23,7 +24,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conftest import SITES, run_cli  # noqa: E402  (tests/conftest.py)
 from httpserver import LocalSite, Response  # noqa: E402
 
 from portalwatch.scheduler.web_cli import web_importable  # noqa: E402
@@ -31,6 +31,7 @@ from portalwatch.scheduler.web_cli import web_importable  # noqa: E402
 assert web_importable(), "portalwatch.web cannot be imported"
 
 REPO = Path(__file__).resolve().parents[2]
+SITES = REPO / "tests" / "sites"
 ARTIFACTS = REPO / "test-artifacts" / "web"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -156,8 +157,9 @@ def web(tmp_path_factory):
             users.add_user(role, role, password)
             tokens[role] = users.create_token(role)
         users.close()
-        done = run_cli("run", "--all", "--jobs", "2", "--as-of", AS_OF, "--db", str(db))
-        assert done.code == 0, done.stderr
+        done = subprocess.run([sys.executable, "-m", "portalwatch", "run", "--all", "--jobs", "2", "--as-of", AS_OF,
+                               "--db", str(db)], capture_output=True, text=True, timeout=240, env=dict(os.environ))
+        assert done.returncode == 0, done.stderr
 
         app = create_app(db)
         port = free_port()

@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 from fastapi.routing import APIRoute
-from web_helpers import HOSTILE, PASSWORDS, TOWN, web  # noqa: F401
+from web_helpers import HOSTILE, PASSWORDS, TOWN, web  # noqa: F401  (fixture)
 
 from portalwatch.scheduler.service import TargetRefused, check_target
 
@@ -144,3 +144,74 @@ def test_hostile_registry_text_is_escaped_in_html(web):  # noqa: F811
         html = client.get(f"/sites/{HOSTILE}").text
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{7*7}}" in html
+
+
+# -- the JSON API of docs/contract.md, with tokens ------------------------------------------
+
+CONTRACT_ROUTES = {("GET", "/api/sites"), ("POST", "/api/sites"), ("GET", "/api/sites/{name}/findings"),
+                   ("POST", "/api/findings/{finding_id}/ignore"), ("POST", "/api/audits"),
+                   ("GET", "/api/audits/{audit_id}"), ("POST", "/api/sites/{name}/notice"),
+                   ("GET", "/api/openapi.json")}
+
+
+def test_api_sites_findings_ignore_and_notice(web):  # noqa: F811
+    with web.api("inspector") as api:
+        sites = {s["name"]: s for s in api.get("/api/sites").json()}
+        town = sites[TOWN]
+        assert town["last_run"]["status"] == "complete" and town["score"] is not None
+        assert town["open"].get("missing_column", 0) >= 1 and town["region"] == "东区"
+
+        found = api.get(f"/api/sites/{TOWN}/findings", params={"status": "new"}).json()
+        assert found and all(f["status"] == "new" and f["first_seen"] and f["last_seen"] for f in found)
+        assert {"id", "check", "severity", "url", "message", "evidence", "check_title"} <= set(found[0])
+        assert api.get(f"/api/sites/{TOWN}/findings", params={"status": "bogus"}).status_code == 400
+        assert api.get("/api/sites/不存在/findings").status_code == 404
+
+        r = api.post(f"/api/findings/{found[0]['id']}/ignore", json={"reason": "误报：栏目在二级导航"})
+        assert r.status_code == 200 and r.json()["status"] == "ignored"
+        ignored = api.get(f"/api/sites/{TOWN}/findings", params={"status": "ignored"}).json()
+        assert [f["id"] for f in ignored] == [found[0]["id"]] and ignored[0]["ignored_reason"] == "误报：栏目在二级导航"
+        assert api.post(f"/api/findings/{found[1]['id']}/ignore", json={"reason": " "}).status_code == 400
+        assert api.post("/api/findings/nope/ignore", json={"reason": "x"}).status_code == 404
+
+        r = api.post(f"/api/sites/{TOWN}/notice", json={"send": False})
+        assert r.status_code == 200, r.text
+        notice = r.json()
+        assert notice["status"] == "draft" and notice["html_url"] == f"/notices/{notice['notice_id']}/html"
+        doc = api.get(notice["html_url"])
+        assert doc.status_code == 200 and "限期整改的通知" in doc.text
+        assert "sandbox" in doc.headers["content-security-policy"]
+    with web.api("admin") as api:
+        body = {"name": "接口站", "url": "http://jiekou.example.gov.cn/", "profile": "county", "unit": "某县政府",
+                "emails": ["a@example.gov.cn"]}
+        assert api.post("/api/sites", json=body).json()["action"] == "added"
+        assert api.post("/api/sites", json=body).json()["action"] == "unchanged"
+        r = api.post("/api/sites", json={**body, "name": "坏站", "url": "ftp://x/"})
+        assert r.status_code == 400 and "http" in r.json()["error"]
+
+
+def test_api_audits_queue_and_finish(web):  # noqa: F811
+    """Ad-hoc audits via the API: at most PORTALWATCH_WEB_MAX_AUDITS (2) run, the third waits queued;
+    each ends ``done`` with the audit's JSON document."""
+    with web.api("inspector") as api:
+        ids = [api.post("/api/audits", json={"url": web.town.url, "profile": "township", "as_of": "2026-11-20"})
+               .json()["id"] for _ in range(3)]
+        states = [api.get(f"/api/audits/{i}").json()["state"] for i in ids]
+        assert states[:2] == ["running", "running"] and states[2] == "queued", states
+        assert api.post("/api/audits", json={"url": web.town.url, "as_of": "2026-13-45"}).status_code == 400
+        assert api.get("/api/audits/99999").status_code == 404
+    docs = [web.wait_audit(i) for i in ids]
+    for doc in docs:
+        assert {"id", "state", "pages", "links", "run_id", "result"} <= set(doc)
+        assert doc["state"] == "done", doc["error"]
+        assert doc["result"]["run_id"] == doc["run_id"] and doc["result"]["pages"] == doc["pages"] > 10
+        assert doc["links"] > 0 and any(f["check"] == "missing_column" for f in doc["result"]["findings"])
+
+
+def test_openapi_describes_the_contract(web):  # noqa: F811
+    with web.api("viewer") as api:
+        spec = api.get("/api/openapi.json").json()
+    listed = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+    assert CONTRACT_ROUTES <= listed
+    assert all(p.startswith("/api/") for _, p in listed)  # the pages are not part of the API
+    assert "AuditIn" in spec["components"]["schemas"]
