@@ -365,7 +365,7 @@ def _notice_doc(s: NoticeStore, n: dict[str, Any]) -> dict[str, Any]:
                           "new": len(f["results"].get("new") or []), "text": f["text"]})
     keys = ("id", "number", "site", "unit", "office", "issued", "deadline", "status", "attempts", "sent_at",
             "last_error", "recipients", "origin", "run_id", "subject")
-    return {**{k: n.get(k) for k in keys}, "items": len(s.notice_items(n["id"])), "followups": followups,
+    return {**{k: n.get(k) for k in keys}, "item_count": len(s.notice_items(n["id"])), "followups": followups,
             "deliveries": s.deliveries(n["id"]), "html_url": f"/notices/{n['id']}/html"}
 
 

@@ -215,3 +215,35 @@ def test_openapi_describes_the_contract(web):  # noqa: F811
     assert CONTRACT_ROUTES <= listed
     assert all(p.startswith("/api/") for _, p in listed)  # the pages are not part of the API
     assert "AuditIn" in spec["components"]["schemas"]
+
+
+def test_admin_registry_users_and_runs_pages(web):  # noqa: F811
+    client, csrf = web.session("admin")
+    with closing(client):
+        csv = "name,url,profile,unit,emails\n导入镇,http://daoru.example.gov.cn/,township,导入镇政府,a@x.gov.cn;b@x.gov.cn\n" \
+              "坏行,not a url,township,,\n"
+        r = client.post("/admin/sites/import", data={"csrf": csrf},
+                        files={"file": ("sites.csv", csv.encode("utf-8"), "text/csv")})
+        assert r.status_code == 303
+        page = client.get(r.headers["location"]).text
+        assert "新增 1 个" in page and "出错 1 行" in page and "第 3 行" in page and "导入镇" in page
+        r = client.post("/admin/sites", data={"csrf": csrf, "name": "导入镇", "url": "http://daoru.example.gov.cn/",
+                                              "region": "北区"})
+        assert "已更新" in client.get(r.headers["location"]).text
+        r = client.post("/admin/users", data={"csrf": csrf, "name": "新检查员", "role": "inspector",
+                                              "password": "long-enough-1"})
+        assert "已添加用户" in client.get(r.headers["location"]).text
+        assert client.post("/admin/users", data={"csrf": csrf, "name": "短", "role": "viewer",
+                                                 "password": "short"}).status_code == 400
+        runs = client.get("/runs").text
+        assert TOWN in runs and "完成" in runs
+    with web.api("admin") as api:
+        site = {s["name"]: s for s in api.get("/api/sites").json()}["导入镇"]
+        assert site["region"] == "北区" and site["emails"] == ["a@x.gov.cn", "b@x.gov.cn"]
+    fresh, _ = web.anonymous(), None
+    with fresh:
+        import re as _re
+
+        token = _re.search(r'name="csrf" value="([^"]+)"', fresh.get("/login").text).group(1)
+        r = fresh.post("/login", data={"name": "新检查员", "password": "long-enough-1", "csrf": token})
+        assert r.status_code == 303

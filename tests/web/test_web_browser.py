@@ -69,6 +69,7 @@ def test_inspector_day(web, page):  # noqa: F811
     pg.click("#draft-notice")
     pg.wait_for_url(re.compile(r".*/notices/\d+(\?.*)?$"))
     assert pg.locator("#notice-status").inner_text() == "草稿"
+    assert re.search(r"问题 [1-9]\d* 个", pg.locator("main").inner_text())
     preview = pg.frame_locator("#notice-preview")
     assert "限期整改的通知" in preview.locator("body").inner_text()
     shot(pg, "04-notice-preview")
