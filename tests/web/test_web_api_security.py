@@ -247,3 +247,24 @@ def test_admin_registry_users_and_runs_pages(web):  # noqa: F811
         token = _re.search(r'name="csrf" value="([^"]+)"', fresh.get("/login").text).group(1)
         r = fresh.post("/login", data={"name": "新检查员", "password": "long-enough-1", "csrf": token})
         assert r.status_code == 303
+
+
+def test_recheck_button_runs_the_cli_recheck_in_the_background(web):  # noqa: F811
+    """The site page's 重新检查 starts ``portalwatch recheck`` (a notice exists): the follow-up is recorded."""
+    import time
+
+    from portalwatch.scheduler import service
+
+    assert service.notices(web.db, TOWN), "a notice was drafted by an earlier test"
+    client, csrf = web.session("inspector")
+    with closing(client):
+        r = client.post(f"/sites/{TOWN}/recheck", data={"csrf": csrf})
+        assert r.status_code == 303 and "已开始复查检查" in client.get(r.headers["location"]).text
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = service.jobs(web.db, 1)[0]
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert job["kind"] == "recheck" and job["state"] == "done", job
+    assert service.notices(web.db, TOWN)[0]["followups"], "the follow-up of the notice is stored"
