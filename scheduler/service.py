@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from portalwatch.errors import PortalwatchError
-from portalwatch.reports.storage import ACTIVE_STATUSES, TRACKED_STATUSES, NoticeStore
+from portalwatch.reports.storage import TRACKED_STATUSES, NoticeStore
 from portalwatch.scheduler import webjobs
 
 TREND_RUNS = 12  # runs in the dashboard's score trend
@@ -452,4 +452,4 @@ def runs_log(db: Path, limit: int = 100) -> dict[str, Any]:
     return {"runs": runs, "jobs": log, "failures": failures, "probes": probes}
 
 
-__all__ = ["ServiceError", "NotFound", "TargetRefused", "MailFailed", "ACTIVE_STATUSES"]
+__all__ = ["ServiceError", "NotFound", "TargetRefused", "MailFailed"]

@@ -12,7 +12,6 @@ web/static); Jinja2 autoescapes everything, and site text is never marked safe.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -393,7 +392,3 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
 def _local(target: str) -> str:
     """Only redirect to a path of this server (no open redirect)."""
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
