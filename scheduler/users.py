@@ -4,7 +4,9 @@ Tables (their own migration set ``portalwatch.users``, beside reports/storage.py
 
 - ``users``: one person: ``name``, ``role`` (``viewer`` reads; ``inspector`` also audits,
   ignores findings, drafts and sends notices; ``admin`` also manages sites and users),
-  ``password`` (an argon2id hash, never the password), ``enabled``, ``created``.
+  ``password`` (an argon2id hash, never the password), ``enabled``, ``created``,
+  ``session_epoch`` (in every session cookie; raised on logout, new password or disabling, which
+  ends all the user's sessions).
 - ``tokens``: API tokens for scripts: only the SHA-256 of a token is kept (a token is
   random, 256 bits, so a fast hash is enough); ``user``, ``created``, ``last_used``.
 - ``web_settings``: key/value; ``secret`` signs the session cookies when
@@ -41,6 +43,12 @@ def m0001_users_tokens(db: sqlite_utils.Database) -> None:
     db["web_settings"].create({"key": str, "value": str}, pk="key")
 
 
+@migrations()
+def m0002_session_epoch(db: sqlite_utils.Database) -> None:
+    """Sessions carry the user's epoch: logging out, a new password or disabling ends them all."""
+    db["users"].add_column("session_epoch", int, not_null_default=0)
+
+
 class UserError(PortalwatchError):
     """A user operation that cannot be done (unknown user, bad role, short password)."""
 
@@ -70,7 +78,8 @@ class UserStore:
     # -- users --------------------------------------------------------------------------
 
     def user(self, name: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("select name, role, enabled, created, updated from users where name = ?", [name]))
+        rows = list(self.db.query("select name, role, enabled, created, updated, session_epoch from users"
+                                  " where name = ?", [name]))
         return {**rows[0], "enabled": bool(rows[0]["enabled"])} if rows else None
 
     def users(self) -> list[dict[str, Any]]:
@@ -89,6 +98,7 @@ class UserStore:
         with self.db.conn:
             if self.user(name):
                 self.db["users"].update(name, {"role": role, "password": hashed, "enabled": 1, "updated": stamp})
+                self.end_sessions(name)
                 return "updated"
             self.db["users"].insert({"name": name, "role": role, "password": hashed, "enabled": 1,
                                      "created": stamp, "updated": stamp})
@@ -106,6 +116,12 @@ class UserStore:
             self.db["users"].update(name, {"enabled": int(enabled), "updated": now_iso()})
             if not enabled:
                 self.db.execute("delete from tokens where user = ?", [name])
+                self.end_sessions(name)
+
+    def end_sessions(self, name: str) -> None:
+        """Invalidate every session cookie of a user (its epoch no longer matches)."""
+        with self.db.conn:
+            self.db.execute("update users set session_epoch = coalesce(session_epoch, 0) + 1 where name = ?", [name])
 
     def _need(self, name: str) -> dict[str, Any]:
         user = self.user(name)

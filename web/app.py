@@ -174,7 +174,7 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
             return _login_again(request, "用户名或密码不正确", 401)
         auth.succeeded(request, name)
         response = RedirectResponse(_local(next), status_code=303)
-        auth.set_session(response, user["name"])
+        auth.set_session(response, user)
         response.delete_cookie(LOGIN_COOKIE, path="/login")
         return response
 
@@ -186,6 +186,11 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
 
     @app.post("/logout", include_in_schema=False)
     def logout(user: dict = Depends(viewer)) -> Response:
+        users = UserStore(db)
+        try:
+            users.end_sessions(user["name"])  # a copied cookie dies with this one
+        finally:
+            users.close()
         response = RedirectResponse("/login", status_code=303)
         app.state.auth.clear_session(response)
         return response

@@ -2,8 +2,8 @@
 
 - A session is a signed cookie (itsdangerous, secret from ``PORTALWATCH_WEB_SECRET`` or
   generated once and kept in the database), HttpOnly, SameSite=Strict, valid 12 hours. It holds
-  the user name and the session's CSRF token; the user is looked up on every request, so a
-  disabled user is out at once.
+  the user name, the session's CSRF token and the user's session epoch; the user is looked up on
+  every request, so a disabled user is out at once, and logging out ends the stolen copies too.
 - Scripts send ``Authorization: Bearer TOKEN`` (``portalwatch users token NAME``); a token
   request carries no cookie, so it needs no CSRF token.
 - Every state-changing request made with a session carries the CSRF token: the hidden
@@ -67,12 +67,12 @@ class Auth:
 
     # -- sessions -----------------------------------------------------------------------
 
-    def session_value(self, name: str) -> tuple[str, str]:
+    def session_value(self, user: dict[str, Any]) -> tuple[str, str]:
         csrf = secrets.token_urlsafe(24)
-        return self.signer.dumps({"u": name, "c": csrf}), csrf
+        return self.signer.dumps({"u": user["name"], "c": csrf, "e": user.get("session_epoch") or 0}), csrf
 
-    def set_session(self, response: Any, name: str) -> None:
-        value, _ = self.session_value(name)
+    def set_session(self, response: Any, user: dict[str, Any]) -> None:
+        value, _ = self.session_value(user)
         response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_AGE, httponly=True, samesite="strict",
                             secure=self.secure, path="/")
 
@@ -107,7 +107,7 @@ class Auth:
             except BadSignature:
                 return None
             user = users.user(str(data.get("u")))
-            if not user or not user["enabled"]:
+            if not user or not user["enabled"] or data.get("e") != (user.get("session_epoch") or 0):
                 return None
             return {**user, "via": "session", "csrf": str(data.get("c") or "")}
         finally:

@@ -75,7 +75,12 @@ def test_state_changes_need_the_csrf_token(web):  # noqa: F811
         assert r.status_code == 303
         r = client.post("/admin/sites/新登记站/enabled", data={"enabled": "0"}, headers={"X-CSRF-Token": csrf})
         assert r.status_code == 303
+        cookie = client.cookies.get("pw_session")
+        with web.anonymous() as other:
+            assert other.get("/", cookies={"pw_session": cookie}).status_code == 200
         assert client.post("/logout", data={"csrf": csrf}).status_code == 303
+    with web.anonymous() as other:  # a copy of the session cookie is dead after logout
+        assert other.get("/", cookies={"pw_session": cookie}).status_code == 303
     with web.api("admin") as api:
         added = {s["name"]: s for s in api.get("/api/sites").json()}
         assert added["新登记站"]["enabled"] is False
