@@ -97,6 +97,10 @@ def command(db_path: Path, job: dict[str, Any]) -> list[str]:
     cmd = base + ["audit", job["target"], "--format", "json", "--db", str(db_path),
                   "--profile", job.get("profile") or "township",
                   "--set", "PORTALWATCH_PROGRESS_INTERVAL=1"]
+    if os.environ.get("PORTALWATCH_WEB_ALLOW_PRIVATE", "") != "1":  # no redirect or rebinding into the office
+        from portalwatch.scheduler.publicdns import SETTING
+
+        cmd += ["--set", SETTING]
     return cmd + as_of + [str(a) for a in extra]
 
 

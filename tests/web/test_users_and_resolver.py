@@ -42,3 +42,20 @@ def test_users_add_token_list(db_path):
     assert cli("users", "token", "不存在", "--db", str(db_path)).returncode == 2
     listed = cli("users", "list", "--db", str(db_path))
     assert "张三  管理员  启用" in listed.stdout and "李四" not in listed.stdout
+
+
+def test_public_only_resolver_keeps_an_audit_off_private_addresses(db_path, serve):
+    """What ad-hoc audits run with unless private targets are allowed: a site on 127.0.0.1 (as a
+    redirect or a re-resolved name would reach it) is not fetched, and nothing is requested."""
+    from portalwatch.scheduler.publicdns import SETTING, is_public
+
+    site = serve("township_columns")
+    result = cli("audit", site.url, "--db", str(db_path), "--format", "json", "--no-progress", "--timeout", "2",
+                 "--render", "never", "--delay", "0", "--set", "PORTALWATCH_RETRY_BACKOFF=0.05",
+                 "--set", "PORTALWATCH_RETRY_AFTER_MAX=2", "--set", SETTING)
+    assert result.returncode == 3, result.stderr  # unreachable, as the contract says for DNS failures
+    assert site.requests == []
+    assert [f["check"] for f in __import__("json").loads(result.stdout)["findings"]] == ["site_unreachable"]
+    assert not any(is_public(a) for a in ("127.0.0.1", "10.0.0.1", "192.168.3.4", "169.254.169.254", "::1",
+                                          "::ffff:127.0.0.1", "fd00::1", "0.0.0.0", "224.0.0.1"))
+    assert is_public("8.8.8.8") and is_public("2001:4860:4860::8888")
