@@ -83,41 +83,72 @@ def check_titles(ids: Iterable[str]) -> dict[str, str]:
 
 # -- sites and their state --------------------------------------------------------------
 
-def list_sites(db: Path, *, region: str | None = None, profile: str | None = None, verdict: str | None = None,
-               sort: str = "name") -> list[dict[str, Any]]:
-    """Every registered site: registry fields, last run, verdict, score, score trend, open findings
-    per check, availability and what the last run changed (``reports.overview.site_overview``)."""
+def _overview(db: Path, only: str | None = None) -> list[dict[str, Any]]:
+    """Overview rows (``reports.overview.site_overview``) with registry fields and the score trend."""
     from portalwatch.reports.overview import site_overview
 
     with store(db) as s:
         registry = {r["name"]: r for r in s.sites()}
         rows = []
-        for row in site_overview(s):
+        for row in site_overview(_OneSite(s, only) if only else s):
             site = registry.get(row["name"]) or {}
             trend = [r for r in reversed(s.site_runs(row["name"], limit=TREND_RUNS)) if r["score"] is not None]
             rows.append({**row, "region": site.get("region"), "profile": site.get("profile"),
                          "emails": site.get("emails") or [], "contact": site.get("contact"),
                          "trend": [{"run_id": r["id"], "started": r["started"], "score": r["score"]} for r in trend],
                          "open_total": sum(row["open"].values())})
-    if region:
-        rows = [r for r in rows if (r["region"] or "") == region]
-    if profile:
-        rows = [r for r in rows if (r["profile"] or "") == profile]
-    for r in rows:
-        r["verdict_text"] = verdict_of(r)
-    if verdict:
-        rows = [r for r in rows if r["verdict_text"] == verdict]
-    keys = {
-        "name": lambda r: r["name"],
-        "score": lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0),
-        "-score": lambda r: (r["score"] is None, -(r["score"] or 0)),
-        "open": lambda r: -r["open_total"],
-        "last_run": lambda r: ((r["last_run"] or {}).get("started") or ""),
-    }
-    rows.sort(key=keys.get(sort, keys["name"]))
-    if sort == "last_run":
-        rows.reverse()
+            rows[-1]["verdict_text"] = verdict_of(rows[-1])
     return rows
+
+
+class _OneSite:
+    """A store whose registry holds one site: the overview of one site without computing them all."""
+
+    def __init__(self, s: NoticeStore, name: str) -> None:
+        self._s, self._name = s, name
+
+    def sites(self, **_: Any) -> list[dict[str, Any]]:
+        site = self._s.site(self._name)
+        return [site] if site else []
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._s, attr)
+
+
+SORTS = {
+    "name": lambda r: r["name"],
+    "score": lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0),
+    "-score": lambda r: (r["score"] is None, -(r["score"] or 0)),
+    "open": lambda r: -r["open_total"],
+    "last_run": lambda r: (r["last_run"] or {}).get("started") or "",  # newest first (reversed), unchecked last
+}
+
+
+def filter_sites(rows: Iterable[dict[str, Any]], *, region: str | None = None, profile: str | None = None,
+                 verdict: str | None = None, sort: str = "name") -> list[dict[str, Any]]:
+    rows = [r for r in rows if (not region or (r["region"] or "") == region)
+            and (not profile or (r["profile"] or "") == profile) and (not verdict or r["verdict_text"] == verdict)]
+    rows.sort(key=SORTS.get(sort, SORTS["name"]), reverse=sort == "last_run")
+    return rows
+
+
+def list_sites(db: Path, *, region: str | None = None, profile: str | None = None, verdict: str | None = None,
+               sort: str = "name") -> list[dict[str, Any]]:
+    """Every registered site: registry fields, last run, verdict, score, score trend, open findings
+    per check, availability and what the last run changed; filtered and sorted."""
+    return filter_sites(_overview(db), region=region, profile=profile, verdict=verdict, sort=sort)
+
+
+def dashboard(db: Path, *, region: str | None = None, profile: str | None = None, verdict: str | None = None,
+              sort: str = "name") -> dict[str, Any]:
+    """The 总览: the chosen rows, the choices for the filters, the checks with open findings, and
+    what the last night changed."""
+    everything = _overview(db)
+    return {"rows": filter_sites(everything, region=region, profile=profile, verdict=verdict, sort=sort),
+            "checks": sorted({c for r in everything for c in r["open"]}),
+            "regions": sorted({r["region"] for r in everything if r["region"]}),
+            "profiles": sorted({r["profile"] for r in everything if r["profile"]}),
+            "changes": recent_changes(db, rows=everything)}
 
 
 def verdict_of(row: dict[str, Any]) -> str:
@@ -127,11 +158,11 @@ def verdict_of(row: dict[str, Any]) -> str:
     return row.get("verdict") or ("合格" if row["last_run"]["status"] in ("complete", "unreachable") else "未完成")
 
 
-def recent_changes(db: Path, hours: int = 36) -> list[dict[str, Any]]:
+def recent_changes(db: Path, hours: int = 36, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """What the runs of the last night changed: per site, new, resolved and reopened findings."""
     since = (dt.datetime.now().astimezone() - dt.timedelta(hours=hours)).isoformat(timespec="seconds")
     out = []
-    for row in list_sites(db):
+    for row in _overview(db) if rows is None else rows:
         last = row["last_run"]
         if not last or (last["started"] or "") < since or not row["change"]:
             continue
@@ -155,7 +186,7 @@ def site_detail(db: Path, name: str) -> dict[str, Any]:
         history = [{"run_id": r["id"], "started": r["started"], "status": r["status"], "score": r["score"],
                     "verdict": r["verdict"], "pages": r["pages"]}
                    for r in reversed(s.site_runs(name, limit=HISTORY_RUNS))]
-    overview = next((r for r in list_sites(db) if r["name"] == name), None)
+    overview = next(iter(_overview(db, only=name)), None)
     return {"site": site, "overview": overview, "history": history, "findings": findings(db, name),
             "notices": notices(db, name)}
 

@@ -200,13 +200,9 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def dashboard(request: Request, region: str = "", profile: str = "", verdict: str = "", sort: str = "name",
                   user: dict = Depends(viewer)) -> HTMLResponse:
-        everything = service.list_sites(db)
-        rows = service.list_sites(db, region=region or None, profile=profile or None, verdict=verdict or None,
-                                  sort=sort)
-        checks = sorted({c for r in everything for c in r["open"]})
-        return page(request, "dashboard.html", rows=rows, checks=checks, changes=service.recent_changes(db),
-                    regions=sorted({r["region"] for r in everything if r["region"]}),
-                    site_profiles=sorted({r["profile"] for r in everything if r["profile"]}),
+        d = service.dashboard(db, region=region or None, profile=profile or None, verdict=verdict or None, sort=sort)
+        return page(request, "dashboard.html", rows=d["rows"], checks=d["checks"], changes=d["changes"],
+                    regions=d["regions"], site_profiles=d["profiles"],
                     f={"region": region, "profile": profile, "verdict": verdict, "sort": sort})
 
     # -- 网站 -----------------------------------------------------------------------------
