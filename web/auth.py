@@ -28,7 +28,7 @@ from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portalwatch.errors import PortalwatchError
-from portalwatch.scheduler.users import ROLES, UserStore
+from portalwatch.scheduler.users import ROLE_NAMES, ROLES, UserStore
 
 SESSION_COOKIE = "pw_session"
 LOGIN_COOKIE = "pw_login"  # the login form's CSRF token (double submit), before there is a session
@@ -148,6 +148,7 @@ def need(role: str) -> Callable:
         user = auth.identify(request)
         if user is None:
             raise Unauthorized("请先登录")
+        request.state.user = user  # error pages show the navigation too
         if request.method in UNSAFE and user["via"] == "session":
             sent = request.headers.get("x-csrf-token", "")
             if not sent and request.headers.get("content-type", "").startswith(
@@ -156,8 +157,7 @@ def need(role: str) -> Callable:
             if not sent or not hmac.compare_digest(sent, user["csrf"]):
                 raise Forbidden("请求缺少有效的 CSRF 令牌，请刷新页面后重试")
         if ROLE_RANK.get(user["role"], -1) < rank:
-            raise Forbidden(f"权限不足：此操作需要“{ {'viewer': '查看', 'inspector': '检查员', 'admin': '管理员'}[role] }”角色")
-        request.state.user = user
+            raise Forbidden(f"权限不足：此操作需要“{ROLE_NAMES[role]}”角色")
         return user
 
     dependency.role = role  # type: ignore[attr-defined]  (tests read the role of every route)
