@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian/Ubuntu machine: system packages, then the Python package.
-# System packages: chromium (JS rendering, notice screenshots/PDF) and fonts-noto-cjk (Chinese glyphs
-# in rendered pages). Without root they are only reported; everything except rendering still works.
+# System packages: chromium (JS rendering, notice screenshots/PDF), fonts-noto-cjk (Chinese glyphs
+# in rendered pages) and redis-server (the broker of many-machine runs, and its tests). Without root
+# they are only reported; everything except rendering and workers still works.
 set -euo pipefail
 cd "$(dirname "$0")"
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing system packages: ${need[*]}" >&2

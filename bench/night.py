@@ -1,14 +1,27 @@
 """A simulated night: N generated portals through ``portalwatch run --all``.
 
     python bench/night.py [--sites 100] [--jobs N] [--json out.json]
+    python bench/night.py --workers 2 [--sites 200] [--jobs N]    # across worker processes on a local Redis
 
 Starts N small township portals on N local ports (127.0.0.1 only), registers them with
 ``portalwatch sites import``, runs ``portalwatch run --all`` at the default politeness
 (concurrency 4, delay 0.25 s) and reports the total wall time, sites per hour, the peak
 memory of the run (the whole process tree, sampled) and a projection for 1,000 and
-10,000 sites. The projection separates the fixed cost of an audit (process start, crawler
+10,000 sites. With ``--workers M`` the same night goes through a local ``redis-server`` and M
+``portalwatch worker`` processes (``--jobs`` audits each) with ``run --all --broker``; the note gives
+requests, CPU (workers and the database machine's imports apart) and wall time, and projects
+1,000 and 14,000 sites on N machines. The projection separates the fixed cost of an audit (process start, crawler
 start-up: measured on a one-page site) from the per-request cost (measured here), so it
 can be scaled to realistic portal sizes.
+
+Measured with ``--workers 2 --sites 12 --jobs 2`` (2026-12-01, one shared 2-core machine under a load
+of ~7 from other jobs, so wall times are inflated, CPU times less so): 12/12 complete, 228 requests,
+100.7 s wall; workers 53.6 s CPU (4.47 s per site, almost all fixed start-up), the database machine
+2.3 s (0.19 s per site, queueing + import + history). Projected: a worker machine like this one takes
+~1,245 such small portals an hour, ~200 of 2,000 requests; one database machine imports ~2,600
+2,000-request portals an hour. 14,000 portals of 2,000 requests: ~70 h on 1 worker machine, 17.5 h on
+4, 8.7 h on 8, 5.4 h on 16 (1,000: 5.0 h on 1, 1.2 h on 4). ``--report FILE`` reprints the note of a
+night saved with ``--json``.
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -31,6 +45,7 @@ from pathlib import Path
 import psutil
 
 AS_OF = dt.date(2026, 11, 20)
+DB_CPU_PER_REQUEST = 0.0006  # seconds of the database machine's CPU to import one fetched page's rows
 COLUMNS = [("gzdt", "工作动态"), ("tzgg", "通知公告"), ("zcwj", "政策文件")]
 ARTICLES = 4
 
@@ -124,13 +139,154 @@ def pw(*args: str) -> list[str]:
     return [sys.executable, "-m", "portalwatch", *args]
 
 
+def register(servers: list[ThreadingHTTPServer], work: Path, db: Path) -> None:
+    registry = work / "sites.csv"
+    with open(registry, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "url", "profile", "unit", "emails"])
+        for i, httpd in enumerate(servers):
+            writer.writerow([f"第{i}镇", f"http://127.0.0.1:{httpd.server_address[1]}/", "township",
+                             f"第{i}镇人民政府", f"office{i}@example.gov.cn"])
+    imported = subprocess.run(pw("sites", "import", str(registry), "--db", str(db)), capture_output=True, text=True)
+    print(imported.stdout.strip(), file=sys.stderr)
+
+
+def _children_cpu() -> float:
+    c = psutil.Process().cpu_times()
+    return c.children_user + c.children_system
+
+
+def main_workers(args: argparse.Namespace) -> int:
+    """The night across ``args.workers`` worker processes on a local redis-server (127.0.0.1 only)."""
+    import socket
+
+    redis_bin = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not os.path.exists(redis_bin):
+        print("redis-server is not installed (./install.sh installs it)", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="pw-night-workers-"))
+    db = args.keep or work / "night.db"
+    servers = serve_portals(args.sites)
+    register(servers, work, db)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    redis_proc = subprocess.Popen([redis_bin, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                   "--appendonly", "no", "--dir", str(work)], stdout=subprocess.DEVNULL)
+    broker = f"redis://127.0.0.1:{port}/0"
+    cpu0, t0 = _children_cpu(), time.monotonic()
+    workers = [subprocess.Popen(pw("worker", "--broker", broker, "--concurrency", str(args.jobs), "--hostname",
+                                   f"bench{i}@%h", "--loglevel", "WARNING"),
+                                stdout=subprocess.DEVNULL, stderr=open(work / f"worker{i}.log", "w"))
+               for i in range(args.workers)]
+    print(f"running {args.sites} sites across {args.workers} workers, {args.jobs} audits each ...", file=sys.stderr)
+    done, wall, memory = run_sampled(pw("run", "--all", "--as-of", AS_OF.isoformat(), "--broker", broker,
+                                        "--db", str(db)))
+    cpu_db = _children_cpu() - cpu0  # the ``run`` process only: queueing, imports, history
+    for w in workers:
+        w.send_signal(signal.SIGTERM)
+    for w in workers:
+        w.wait(120)
+    cpu_workers = _children_cpu() - cpu0 - cpu_db  # the workers and their audit subprocesses
+    redis_proc.terminate()
+    redis_proc.wait(10)
+    requests = sum(s.hits for s in servers)  # type: ignore[attr-defined]
+    with sqlite3.connect(db) as conn:
+        statuses = dict(conn.execute("select status, count(*) from runs group by status").fetchall())
+        pages = conn.execute("select count(*) from pages").fetchone()[0]
+        findings = conn.execute("select count(*) from findings").fetchone()[0]
+        elapsed = [json.loads(r[0])["elapsed"] for r in conn.execute("select detail from job_log where kind='audit'")]
+    figures = project_workers({
+        "sites": args.sites, "workers": args.workers, "jobs_per_worker": args.jobs, "exit_code": done.returncode,
+        "runs": statuses, "wall_seconds": round(wall, 1), "requests": requests, "pages": pages, "findings": findings,
+        "audit_seconds_mean": round(sum(elapsed) / max(1, len(elapsed)), 2), "cpu_workers_seconds": round(cpu_workers, 1),
+        "cpu_database_seconds": round(cpu_db, 1), "peak_run_mb": round(memory["peak_tree_mb"]),
+        "cores": os.cpu_count() or 1})
+    report_workers(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    for s in servers:
+        s.shutdown()
+    shutil.rmtree(work, ignore_errors=True)
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+    return 0 if done.returncode == 0 else 1
+
+
+def project_workers(m: dict) -> dict:
+    """Figures and projections from what a ``--workers`` night measured (``m``)."""
+    sites, cores, per_site = m["sites"], m["cores"], m["audit_seconds_mean"]
+    cpu_site, cpu_db_site = m["cpu_workers_seconds"] / sites, m["cpu_database_seconds"] / sites
+    here = m["requests"] / sites  # requests per site in this night
+    # per request, as in the local projection: CPU from run_bench.py's large portal (or its 2-CPU figure),
+    # wall time at the default politeness (one request per 0.25 s per host); the rest is the fixed cost
+    big = Path(__file__).with_name("out") / "results.json"
+    audit = (json.loads(big.read_text()).get("audit") or {}) if big.exists() else {}
+    per_request_cpu = 1 / audit["urls_per_cpu_second"] if audit else 0.012
+    per_request_wall = 0.25
+    fixed_cpu = max(0.0, cpu_site - here * per_request_cpu)
+    fixed_wall = max(0.0, per_site - here * per_request_wall)
+
+    def machine_sites_per_hour(requests_per_site: float) -> float:
+        """One worker machine like this one: as many audits at once as 80 % of its cores allow."""
+        wall_s = fixed_wall + per_request_wall * requests_per_site
+        cpu_s = fixed_cpu + per_request_cpu * requests_per_site
+        return min(cores * 0.8 / cpu_s, max(1, int(cores * 0.8 * wall_s / cpu_s)) / wall_s) * 3600
+
+    def database_sites_per_hour(requests_per_site: float) -> float:
+        """Imports one database machine can take an hour: this night's cost per site, plus the rows of
+        larger portals (an import costs ~35 µs of CPU per row, ~17 rows per page: 0.6 ms per request,
+        measured with import_run on a 66-page portal)."""
+        return 3600 / max(1e-3, cpu_db_site + max(0.0, requests_per_site - here) * DB_CPU_PER_REQUEST)
+
+    projections = {}
+    for label, size in (("like_these", here), ("2000_requests", 2000)):
+        for n in (1000, 14000):
+            for machines in (1, 2, 4, 8, 16):
+                rate = min(machine_sites_per_hour(size) * machines, database_sites_per_hour(size))
+                projections[f"{n}_sites_{label}_{machines}_machines_hours"] = round(n / rate, 1)
+    return {**m, "sites_per_hour": round(sites / m["wall_seconds"] * 3600), "cpu_seconds_per_site": round(cpu_site, 2),
+            "cpu_database_per_site": round(cpu_db_site, 3), "fixed_cpu_seconds_per_site": round(fixed_cpu, 2),
+            "cpu_seconds_per_request": round(per_request_cpu, 4),
+            "worker_machine_sites_per_hour": {"like_these": round(machine_sites_per_hour(here)),
+                                              "2000_requests": round(machine_sites_per_hour(2000))},
+            "database_sites_per_hour": {"like_these": round(database_sites_per_hour(here)),
+                                        "2000_requests": round(database_sites_per_hour(2000))},
+            "projection": projections}
+
+
+def report_workers(f: dict) -> None:
+    p = f["projection"]
+    lines = [f"""模拟夜间检查（多机）：{f['sites']} 个网站，{f['workers']} 个工作进程、每个同时 {f['jobs_per_worker']} 个（本机 Redis）
+  运行结果：{f['runs']}，退出码 {f['exit_code']}
+  总用时：{f['wall_seconds']} 秒；每小时 {f['sites_per_hour']} 个网站；请求 {f['requests']} 次，页面 {f['pages']} 个，问题 {f['findings']} 个
+  CPU：工作进程（含审计子进程）{f['cpu_workers_seconds']} 秒，每站 {f['cpu_seconds_per_site']} 秒；
+       数据库机（派发、入库、问题历史）{f['cpu_database_seconds']} 秒，每站 {f['cpu_database_per_site']} 秒
+  推算按每站固定 CPU {f['fixed_cpu_seconds_per_site']} 秒、每次请求 CPU {f['cpu_seconds_per_request']} 秒、礼貌间隔 0.25 秒计
+  一台同样的工作机每小时约 {f['worker_machine_sites_per_hour']['like_these']} 个同样规模的网站、{f['worker_machine_sites_per_hour']['2000_requests']} 个每站 2,000 次请求的网站；
+  数据库机每小时可入库约 {f['database_sites_per_hour']['like_these']} 个同样规模的网站、{f['database_sites_per_hour']['2000_requests']} 个每站 2,000 次请求的网站
+推算（小时）："""]
+    for label, name in (("like_these", "同样规模"), ("2000_requests", "每站 2,000 次请求")):
+        for n in (1000, 14000):
+            cells = "，".join(f"{m} 台 {p[f'{n}_sites_{label}_{m}_machines_hours']}" for m in (1, 2, 4, 8, 16))
+            lines.append(f"  {n:,} 个{name}的网站：{cells}")
+    print("\n".join(lines))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sites", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel audits (default: cores)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     ap.add_argument("--keep", type=Path, help="keep the database here instead of a temporary folder")
+    ap.add_argument("--workers", type=int, default=0, help="run across this many worker processes on a local Redis")
+    ap.add_argument("--report", type=Path, help="print the note of a --workers night saved with --json again")
     args = ap.parse_args()
+    if args.report:
+        report_workers(project_workers(json.loads(args.report.read_text())))
+        return 0
+    if args.workers:
+        return main_workers(args)
 
     work = Path(tempfile.mkdtemp(prefix="pw-night-"))
     db = args.keep or work / "night.db"
@@ -144,15 +300,7 @@ def main() -> int:
     c1 = psutil.Process().cpu_times()
     fixed_cpu = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
 
-    registry = work / "sites.csv"
-    with open(registry, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["name", "url", "profile", "unit", "emails"])
-        for i, httpd in enumerate(servers):
-            writer.writerow([f"第{i}镇", f"http://127.0.0.1:{httpd.server_address[1]}/", "township",
-                             f"第{i}镇人民政府", f"office{i}@example.gov.cn"])
-    imported = subprocess.run(pw("sites", "import", str(registry), "--db", str(db)), capture_output=True, text=True)
-    print(imported.stdout.strip(), file=sys.stderr)
+    register(servers, work, db)
 
     print(f"running {args.sites} sites, {args.jobs} at a time ...", file=sys.stderr)
     cpu0 = psutil.Process().cpu_times()

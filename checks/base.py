@@ -156,22 +156,39 @@ class Check:
 
     # --- scoring rule (defaults: one deduction per finding, veto findings veto) -------------
     @classmethod
+    def deduction_group(cls, finding: Finding) -> str:
+        """The scoring sub-key of a non-veto finding: its points are ``s["<id>_<sub>"]``, or
+        ``s["<id>"]`` for ``""``. By default minor findings are their own group (``<id>_minor``)."""
+        return "minor" if finding.severity == "minor" else ""
+
+    @classmethod
+    def deduction_reason(cls, sub: str, count: int, each: float) -> str:
+        """The Chinese line of one deduction group."""
+        return f"{cls.display_title()}{'（次要）' if sub == 'minor' else ''} {count} 项（每项扣 {each:g} 分）"
+
+    @classmethod
     def deductions(cls, findings: list[Finding], s: ScoreSettings) -> list[tuple[str, float]]:
-        """``(Chinese reason, points)`` lines for this check's non-veto findings: ``s[id]``
-        points each (else ``other_major``/``other_minor``), at most ``s["cap_<id>"]`` in all."""
-        items = [f for f in findings if f.severity != "veto"]
-        if not items:
-            return []
-        each = s[cls.id]
-        if each is None:
-            each = s[f"other_{items[0].severity}"]
-        points = round(float(each or 0) * len(items), 2)
-        cap = s[f"cap_{cls.id}"]
-        if cap is not None:
-            points = min(points, float(cap))
-        if points <= 0:
-            return []
-        return [(f"{cls.display_title()} {len(items)} 项（每项扣 {float(each):g} 分）", points)]
+        """``(Chinese reason, points)`` lines for this check's non-veto findings, one per
+        ``deduction_group``: ``s["<id>[_<sub>]"]`` points each (else ``other_major``/``other_minor``),
+        at most ``s["cap_<id>"]`` for the check in all."""
+        groups: dict[str, list[Finding]] = {}
+        for f in findings:
+            if f.severity != "veto":
+                groups.setdefault(cls.deduction_group(f), []).append(f)
+        out: list[tuple[str, float]] = []
+        total = 0.0
+        for sub, items in groups.items():
+            key = f"{cls.id}_{sub}" if sub else cls.id
+            each = s[key] if s[key] is not None else s[f"other_{items[0].severity}"]
+            points = round(float(each or 0) * len(items), 2)
+            cap = s[f"cap_{cls.id}"]
+            if cap is not None:
+                points = min(points, max(0.0, float(cap) - total))
+            if points <= 0:
+                continue
+            total += points
+            out.append((cls.deduction_reason(sub, len(items), float(each or 0)), points))
+        return out
 
     @classmethod
     def vetoes(cls, findings: list[Finding], s: ScoreSettings) -> list[str]:
@@ -179,23 +196,57 @@ class Check:
         return [f"{cls.display_title()}（单项否决）：{f.message}" for f in findings if f.severity == "veto"]
 
     @classmethod
-    def warnings(cls, findings: list[Finding], site: Snapshot, ctx: Context, s: ScoreSettings) -> list[str]:
-        """Early warnings (预警) below this check's veto line."""
+    def warnings(cls, findings: list[Finding], site: Snapshot | None, ctx: Context,
+                 s: ScoreSettings) -> list[str]:
+        """Early warnings (预警) below this check's veto line. ``site`` is None when a stored run
+        is scored again (an inspector ignored a finding): warnings read from the site itself are
+        then kept from the audit, so only warnings about the findings need computing."""
         return []
+
+    # --- what the crawl must look for -----------------------------------------------------
+    @classmethod
+    def text_terms(cls, ctx: Context) -> tuple[str, ...]:
+        """Words whose sentences this check needs from the pages' text (``Page.text_hits``):
+        the audit collects them from every enabled check before the crawl. None by default."""
+        return ()
 
     # --- history and display ------------------------------------------------------------
     @classmethod
     def key(cls, finding: Mapping[str, Any]) -> tuple[str, ...]:
-        """What a finding is about, stable across runs (the site is added by the caller)."""
+        """What a finding is about, stable across runs (the site is added by the caller):
+        ``(check, subject, *extra)``; the subject is the target, else the column, else the page."""
         subject = finding.get("target") or finding.get("column") or finding.get("url") or ""
         return (str(finding["check"]), str(subject))
 
     @classmethod
     def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """``(Chinese label, value)`` pairs an inspector reads to verify the finding."""
-        out: list[tuple[str, str]] = [("页面", str(finding.get("url") or ""))]
-        if finding.get("target"):
-            out.append(("链接", str(finding["target"])))
-        if finding.get("column"):
-            out.append(("栏目", str(finding["column"])))
-        return out
+        """``(Chinese label, value)`` pairs an inspector reads to verify the finding (the page
+        itself is shown beside them as 问题页面). By default: the target, the column, and the
+        evidence's plain values."""
+        lines: list[tuple[str, str]] = []
+        add_line(lines, "涉及地址", finding.get("target"))
+        add_line(lines, "栏目", finding.get("column"))
+        for key, value in (finding.get("evidence") or {}).items():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                add_line(lines, str(key), value)
+        return lines
+
+
+def add_line(lines: list[tuple[str, str]], label: str, value: Any, suffix: str = "") -> None:
+    """Append ``(label, value)`` to evidence lines unless the value is empty (lists joined by 、)."""
+    if value not in (None, "", []):
+        lines.append((label, ("、".join(map(str, value)) if isinstance(value, list) else str(value)) + suffix))
+
+
+def first_of(evidence: Mapping[str, Any], *keys: str) -> Any:
+    """The first non-empty of ``evidence[key]`` (older runs named some facts differently)."""
+    for key in keys:
+        if evidence.get(key) not in (None, "", []):
+            return evidence[key]
+    return None
+
+
+def finding_names(findings: list[Finding], limit: int = 10) -> str:
+    """The columns (else pages) of findings, 、-joined, at most ``limit`` then 等 (veto lines)."""
+    names = [f.column or f.url for f in findings]
+    return "、".join(names[:limit]) + ("等" if len(names) > limit else "")

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from portalwatch.checks.profiles import ColumnSpec, Profile
 from portalwatch.crawler.snapshot import ListItem, NavNode, Page, Snapshot
@@ -353,3 +353,29 @@ def unseen_sections(site: Snapshot) -> list[str]:
             if not_reached or blank:
                 out.append(node.name)
     return out
+
+
+# -- how a column finding's evidence is shown (notice, follow-up) ----------------------------
+
+COLUMN_TYPE_TEXT = {"news": "动态类（14 天内应更新）", "notice": "通知公告、政策文件类（180 天内应更新）",
+                    "plan": "人事、规划、财政类（一年内应更新）", "static": "概况类"}
+
+
+def column_evidence_lines(finding: Mapping[str, Any], *, with_column: bool = True) -> list[tuple[str, str]]:
+    """The facts of a column finding (missing, blank, stale column; stale homepage) an
+    inspector quotes, as ``(label, value)`` pairs; facts an older run named differently too."""
+    from portalwatch.checks.base import add_line, first_of
+
+    ev = finding.get("evidence") or {}
+    lines: list[tuple[str, str]] = []
+    add_line(lines, "栏目", finding.get("column") if with_column else None)
+    add_line(lines, "栏目位置", " › ".join(ev["path"]) if len(ev.get("path") or []) > 1 else None)
+    add_line(lines, "栏目类型", COLUMN_TYPE_TEXT.get(ev.get("column_type"), None))
+    add_line(lines, "可用名称", first_of(ev, "names_tried", "synonyms"))
+    add_line(lines, "页面显示", ev.get("placeholder"))
+    add_line(lines, "最新信息", first_of(ev, "newest_title", "latest_title"))
+    add_line(lines, "最新信息日期", first_of(ev, "newest_date", "latest", "latest_date"))
+    add_line(lines, "最新信息地址", ev.get("newest_url") if ev.get("newest_url") != finding.get("url") else None)
+    add_line(lines, "更新时限", first_of(ev, "max_age_days", "threshold_days"), " 天")
+    add_line(lines, "已有", ev.get("age_days"), " 天未更新")
+    return lines

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
-from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import column_pages, crawl_cut_short, framed_but_unseen, site_columns, unreadable
+from portalwatch.checks.base import Check, Context, Finding, ScoreSettings, finding_names
+from portalwatch.checks.columns import column_evidence_lines, column_pages, crawl_cut_short, framed_but_unseen, site_columns, unreadable
 from portalwatch.crawler.snapshot import Snapshot
 
 MIN_TEXT = 10  # visible main-content characters under which a list-less page shows nothing
@@ -13,31 +13,50 @@ MAX_TEXT = 200  # with more main-content text than this a page has content, what
 
 
 class EmptyColumn(Check):
-    """What it does: opens every column page reachable from the homepage navigation and
-    reports the column as blank (空白栏目) when its list — first page and every pagination
-    page — holds no item and the main content shows only a placeholder (暂无信息, 暂无数据,
-    该栏目暂无内容, 栏目正在建设中 …) or nothing at all.
+    """检查内容：打开首页导航能到达的每一个栏目页，栏目列表（首页及所有分页）一条信息也
+    没有、正文只显示占位文字（暂无信息、暂无数据、该栏目暂无内容、栏目正在建设中……）或
+    什么也不显示时，报告为空白栏目。
 
-    Why it matters: five blank columns are a single-veto item of the 2019 national
-    indicators; local rules name 空栏 beside dead links and stale content as the faults to
-    avoid.
+    依据：空白栏目达到 5 个是 2019 年国家检查指标的单项否决项；各地规定也把“空栏”与失效
+    链接、内容不更新并列为应避免的问题。
 
-    A column whose own list is empty beside a populated sidebar (最新动态 on every page)
-    is blank too: the crawler tells the sidebar's list from the column's (``empty_list``).
+    栏目自己的列表为空、旁边的侧栏（每页都有的“最新动态”）有信息时，仍是空白栏目：程序能
+    区分侧栏列表和栏目列表。
 
-    Not reported: a column with items, even when a sidebar or footer says 暂无 (only a
-    placeholder in the main content counts, and items always win); a column page that is
-    a single article with text (乡镇概况 is often one page); a menu heading whose page only
-    leads to its sub-columns. Undecided (待人工核实, never passed): a page that needed a
-    browser and was not rendered, a list read only in part, a column page the crawl did
-    not reach before it stopped.
+    不报告：有信息的栏目，即使侧栏或页脚写着“暂无”（只看正文的占位文字，有信息即不空）；
+    本身就是一篇有正文文章的栏目页（乡镇概况常常只有一页）；只通向下级栏目的菜单标题页。
+    待人工核实（不判为合格）：需要浏览器渲染而未渲染的页面、只读取到部分的列表、抓取停止
+    前未到达的栏目页。
 
-    Example: 意见征集 — ``/zwgk/yjzj/index.html`` shows only 暂无信息.
+    示例：意见征集——/zwgk/yjzj/index.html 只显示“暂无信息”。
     """
 
     id = "empty_column"
     severity = "major"
+    title = "空白栏目"
+    guidance = "充实栏目内容；确无内容可发布的栏目应予撤并，不得保留空白栏目。"
+    undecided_label = "栏目是否空白"
+    score_defaults = {"empty_column": 2.0, "veto_blank_columns": 5, "warn_blank_columns": 2}
     message = "栏目“{name}”没有任何信息（{shown}），属于空白栏目，请补充内容或撤销该栏目。"
+
+    @classmethod
+    def vetoes(cls, findings: list[Finding], s: ScoreSettings) -> list[str]:
+        out = super().vetoes(findings, s)
+        if len(findings) >= s["veto_blank_columns"]:
+            out.append(f"空白栏目（单项否决）：空白栏目共 {len(findings)} 个（达到 {s['veto_blank_columns']:g} 个即否决）："
+                       f"{finding_names(findings)}")
+        return out
+
+    @classmethod
+    def warnings(cls, findings: list[Finding], site: Snapshot | None, ctx: Context,
+                 s: ScoreSettings) -> list[str]:
+        if s["warn_blank_columns"] < len(findings) < s["veto_blank_columns"]:
+            return [f"空白栏目已有 {len(findings)} 个，达到 {s['veto_blank_columns']:g} 个将被单项否决。"]
+        return []
+
+    @classmethod
+    def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return column_evidence_lines(finding)
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         min_text = int(ctx.settings.get("PORTALWATCH_EMPTY_MIN_TEXT", MIN_TEXT))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.checks.columns import crawl_cut_short, find_column, nav_blind, nav_size, site_columns, unseen_sections
+from portalwatch.checks.columns import column_evidence_lines, crawl_cut_short, find_column, nav_blind, nav_size, site_columns, unseen_sections
 from portalwatch.checks.profiles import profile_of
 from portalwatch.crawler.snapshot import Snapshot
 
@@ -13,30 +13,33 @@ MIN_NAV = 3  # fewer homepage menu entries than this: the menu was not recognise
 
 
 class MissingColumn(Check):
-    """What it does: looks for every column of the profile (township: 乡镇概况、机构职能、
-    法规文件、决策信息、行政权力、财政信息、重大事项、社会服务、工作动态) in the homepage
-    navigation, its drop-down menus, and the sidebars of the column pages the menu leads
-    to (政府信息公开 › 政策文件). Names are compared after normalisation (spaces,
-    punctuation, 栏目/专栏 suffixes, full/half width), by synonym (乡镇简介 is 乡镇概况,
-    预决算公开 is 财政信息), with a local prefix (示范镇概况) or a close spelling. A homepage
-    link named like the column also counts. Reports each column found under no name.
+    """检查内容：在首页导航、下拉菜单以及菜单所指栏目页的侧栏中（政府信息公开 › 政策文件）
+    查找栏目配置要求的每一个栏目（乡镇：乡镇概况、机构职能、法规文件、决策信息、行政权力、
+    财政信息、重大事项、社会服务、工作动态）。名称先规范化（空格、标点、“栏目/专栏”后缀、
+    全角半角）再比较，也认同义词（乡镇简介即乡镇概况，预决算公开即财政信息）、带地名的前缀
+    （示范镇概况）和相近写法；首页上同名的链接也算。在任何名称下都找不到的栏目，逐个报告。
 
-    Why it matters: local rules make these columns compulsory (同政办〔2012〕23号: 乡镇网站
-    “必须设置” the nine columns), and the website guideline lists the required content
-    groups of a portal; inspectors deduct for each one missing.
+    依据：各地规定这些栏目必须开设（同政办〔2012〕23号：乡镇网站“必须设置”九个栏目），
+    《政府网站发展指引》也列出了网站应有的内容分类；检查时每缺一个栏目扣分。
 
-    When no navigation menu is recognised on the homepage, or the menu is written by a
-    script that was not rendered, no column is reported missing: every required column
-    not found is listed as undecided (待人工核实) — a menu drawn by a script is not a missing
-    column. The same holds when menu pages whose sidebars may hold the column were not
-    seen (crawl stopped at --max-pages, page needed a browser).
+    首页没有识别到导航菜单，或菜单由脚本生成而未经渲染时，不报告缺少栏目：找不到的必备
+    栏目都列为待人工核实——脚本画出的菜单不等于缺少栏目。菜单所指的页面未能查看（抓取达到
+    --max-pages 上限、页面需要浏览器渲染）时也一样。
 
-    Example: the township profile's 重大事项 appears under no name in any menu.
+    示例：乡镇配置中的“重大事项”在所有菜单中都找不到。
     """
 
     id = "missing_column"
     severity = "major"
+    title = "缺少必备栏目"
+    guidance = "按照必备栏目要求开设该栏目并发布相应内容，在首页导航中提供入口。"
+    undecided_label = "必备栏目是否齐全"
+    score_defaults = {"missing_column": 2.0}
     message = "网站缺少必备栏目“{name}”（在首页导航及其下级菜单中未找到该栏目或其同义栏目），请增设该栏目。"
+
+    @classmethod
+    def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return column_evidence_lines(finding)
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         home = site.home

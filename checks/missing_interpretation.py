@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
-from portalwatch.checks.base import Check, Context, Finding
+from portalwatch.checks.base import Check, Context, Finding, add_line, first_of
 from portalwatch.checks.columns import (
     column_items, is_interpretation_column, is_policy_column, site_columns, site_name,
 )
@@ -38,31 +38,55 @@ def _interpretation(site: Snapshot, title: str, url: str | None) -> Interpretati
 
 
 class MissingInterpretation(Check):
-    """What it does: collects the documents of the policy-document columns (政策文件,
-    规范性文件, 法规文件 … — by profile or by name, every pagination page included) that
-    carry a document number (文号, from the article page or the list title), and the
-    interpretations of the site (items of 政策解读 / 解读回应 columns, and any page or list
-    item titled 《…》政策解读, 关于《…》的解读, 图解：…, 一图读懂…, 解读：…). A document
-    is matched to an interpretation by a link either way, by the document number the
-    interpretation cites, by the 《title》 it names, or by a close title. Reports every
-    document left unmatched (major), and every document whose interpretation exists but
-    is not linked from the document page (minor: the two must link each other, 双向关联).
+    """检查内容：收集政策文件类栏目（政策文件、规范性文件、法规文件……，按栏目配置或名称
+    识别，包括所有分页）中带文号的文件（文号取自文章页或列表标题），以及网站上的政策解读
+    （政策解读、解读回应栏目的条目，以及标题为“《……》政策解读”“关于《……》的解读”
+    “图解：……”“一图读懂……”“解读：……”的页面或列表条目）。文件与解读之间有链接（任一
+    方向）、解读引用了文件的文号、解读提到了文件的《标题》或标题相近，即视为对应。没有找到
+    任何解读的文件报告为严重问题；已有解读、但文件页面没有链接该解读的，报告为一般问题
+    （文件与解读应双向关联）。
 
-    Why it matters: 国办发〔2016〕80号 requires a policy document and its interpretation to
-    be published in sync, and local rules require the two pages to link to each other;
-    inspectors flag documents without interpretation and interpretations not linked.
+    依据：国办发〔2016〕80号要求政策文件与解读同步发布，各地规定要求两者页面互相链接；
+    检查时对无解读的文件和未关联的解读扣分（本项最多扣 10 分）。
 
-    Precision first: documents of superior bodies reposted by the site (国办发, 辽政发 on
-    a township site), documents older than the ``interpretation.min_year`` setting, and
-    sites with no recognisable policy column are not reported (a note says so).
+    精确优先：网站转载的上级或其他机关文件（乡镇网站上的国办发、辽政发）、文号年份早于
+    interpretation.min_year 设置的文件不报告；识别不到政策文件类栏目的网站不检查（摘要中
+    说明）。
 
-    Example: 示范政办发〔2026〕1号 has no interpretation anywhere on the site.
+    示例：示范政办发〔2026〕1号 在网站上找不到任何解读。
     """
 
     id = "missing_interpretation"
     severity = "major"
+    title = "政策文件缺少解读"
+    guidance = "按照政策文件与解读材料同步组织、同步审签、同步部署的要求，补充发布政策解读，并与文件页面相互链接。"
+    score_defaults = {"missing_interpretation": 1.0, "missing_interpretation_minor": 0.5,
+                      "cap_missing_interpretation": 10.0}
     message = "政策文件“{title}”（{number}）未找到对应的政策解读，请按照文件与解读同步发布的要求补充解读，并与文件互相链接。"
     minor_message = "政策文件“{title}”（{number}）已有解读“{interp}”，但文件页面未链接该解读，请在文件与解读页面之间互相添加链接（双向关联）。"
+
+    @classmethod
+    def deduction_reason(cls, sub: str, count: int, each: float) -> str:
+        what = "政策文件与解读未互相链接" if sub == "minor" else "政策文件无解读"
+        return f"{what} {count} 份（每份扣 {each:g} 分）"
+
+    @classmethod
+    def key(cls, finding: Mapping[str, Any]) -> tuple[str, ...]:
+        """One document is one finding however its list or page moved: keyed by its number."""
+        number = (finding.get("evidence") or {}).get("doc_number") or finding.get("url")
+        return (*super().key(finding), str(number))
+
+    @classmethod
+    def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
+        ev = finding.get("evidence") or {}
+        lines: list[tuple[str, str]] = []
+        add_line(lines, "文件标题", first_of(ev, "title", "doc_title"))
+        add_line(lines, "文号", ev.get("doc_number"))
+        add_line(lines, "所在栏目", ev.get("column") or finding.get("column"))
+        add_line(lines, "发布日期", ev.get("pub_date"))
+        add_line(lines, "已有解读", ev.get("interpretation_title"))
+        add_line(lines, "解读地址", ev.get("interpretation_url"))
+        return lines
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         if site.home is None or site.unreachable:

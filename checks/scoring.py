@@ -13,37 +13,50 @@ and not rendered, list unreadable, crawl stopped before the columns), a site tha
 pass gets the verdict and grade 待人工核实 with the reasons; a veto or a failing score
 stands (what could not be looked at can only add problems).
 
-Every number is a setting: the ``scoring`` map of the profile (defaults in
-``checks/profiles/_defaults.yaml``, mirrored in ``DEFAULTS``), overridden by
-``PORTALWATCH_SCORE_<KEY>`` in the audit settings (``--set PORTALWATCH_SCORE_MISSING_COLUMN=3``).
-A user's check is deducted by its id as a key of the map, else by ``other_major`` /
-``other_minor`` (0 by default: a new check does not move scores until someone decides).
+Every number is a setting, read through one accessor (``Settings``): the ``scoring`` map of
+the profile (``checks/profiles/_defaults.yaml``), overridden by ``PORTALWATCH_SCORE_<KEY>`` in
+the audit settings (``--set PORTALWATCH_SCORE_MISSING_COLUMN=3``), falling back to the generic
+keys below and the ``score_defaults`` of the checks. The rules themselves live on the check
+classes (``deductions``, ``vetoes``, ``warnings``): this module iterates the enabled checks, gives
+each its own findings and adds up. A user's check is deducted by its id as a key of the map
+(or its ``score_defaults``), else by ``other_major`` / ``other_minor`` (0 by default: a new
+check does not move scores until someone decides).
+
+A stored run can be scored again without its snapshot (``rescore``): the audit keeps the
+resolved settings and the warnings read from the site itself (``ScoreResult.basis``), so that a
+finding an inspector ignores stops counting in the score shown with the open findings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
-from portalwatch.checks.base import Context, Finding
+from portalwatch.checks.base import Check, Context, Finding
 from portalwatch.checks.profiles import profile_of
-from portalwatch.checks.stale_homepage import homepage_dates, homepage_max_age, newest
 from portalwatch.crawler.snapshot import Snapshot
 
-DEFAULTS: dict[str, Any] = {
-    "dead_link_home": 1.0, "dead_link_other": 0.1, "missing_column": 2.0, "empty_column": 2.0,
-    "stale_column_notice": 5.0, "stale_column": 2.0, "missing_interpretation": 1.0,
-    "missing_interpretation_minor": 0.5, "cap_missing_interpretation": 10.0, "other_major": 0.0, "other_minor": 0.0,
-    "pass_score": 60, "grades": {"优秀": 90, "良好": 80, "达标": 60},
-    "veto_stale_key_columns": 5, "veto_stale_columns": 10, "veto_blank_columns": 5,
-    "warn_homepage_idle_days": 10, "warn_blank_columns": 2, "warn_stale_columns": 6,
+GENERIC_DEFAULTS: dict[str, Any] = {
+    "other_major": 0.0, "other_minor": 0.0, "pass_score": 60, "grades": {"优秀": 90, "良好": 80, "达标": 60},
 }
 FAIL, PASS, PENDING = "不合格", "合格", "待人工核实"
-VETO_LABELS = {"site_unreachable": "站点无法访问", "stale_homepage": "首页不更新"}
-LABELS = {"missing_column": "缺少必备栏目", "empty_column": "空白栏目", "stale_column": "栏目不更新",
-          "missing_interpretation": "政策文件无解读"}
-# what an undecided item of a check leaves open (never phrased as a problem)
-UNDECIDED_LABELS = {"missing_column": "必备栏目是否齐全", "empty_column": "栏目是否空白", "stale_column": "栏目是否及时更新"}
+
+
+def defaults_of(classes: Iterable[type[Check]]) -> dict[str, Any]:
+    """The generic keys plus every check's ``score_defaults``."""
+    out = dict(GENERIC_DEFAULTS)
+    for cls in classes:
+        out.update(cls.score_defaults or {})
+    return out
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEFAULTS":  # the built-in checks' numbers, as checks/profiles/_defaults.yaml mirrors them
+        from portalwatch.checks.registry import BUILTIN_CHECKS, Entry, load_check
+
+        return defaults_of(load_check(k, Entry(v, "内置")) for k, v in BUILTIN_CHECKS.items() if v)
+    raise AttributeError(name)
 
 
 @dataclass
@@ -55,106 +68,38 @@ class ScoreResult:
     warnings: list[str] = field(default_factory=list)  # early warnings below the veto lines
     deductions: list[tuple[str, float]] = field(default_factory=list)  # (reason, points)
     pending: list[str] = field(default_factory=list)  # why the verdict is 待人工核实, in Chinese
+    # what ``rescore`` needs: checks in order, resolved settings, warnings read from the site, as-of
+    basis: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
-class _Settings:
-    def __init__(self, ctx: Context) -> None:
-        self.profile = dict(profile_of(ctx).scoring)
-        self.env = ctx.settings or {}
+class Settings:
+    """``s[key]``: ``PORTALWATCH_SCORE_<KEY>``, else the profile's ``scoring`` map, else the defaults;
+    or, for a stored run, the values the audit resolved."""
+
+    def __init__(self, profile: Mapping[str, Any], env: Mapping[str, Any], defaults: Mapping[str, Any],
+                 record: Mapping[str, Any] | None = None) -> None:
+        self.profile, self.env, self.defaults, self.record = dict(profile), env or {}, dict(defaults), record
+
+    @classmethod
+    def of(cls, ctx: Context, classes: Iterable[type[Check]]) -> "Settings":
+        return cls(profile_of(ctx).scoring, ctx.settings or {}, defaults_of(classes))
 
     def __getitem__(self, key: str) -> Any:
+        if self.record is not None:
+            return self.record[key] if key in self.record else self.defaults.get(key)
         env = self.env.get(f"PORTALWATCH_SCORE_{key.upper()}")
         if env is not None and key != "grades":
             return None if str(env).lower() in ("", "none", "null") else float(env)
-        return self.profile.get(key, DEFAULTS.get(key))
+        return self.profile.get(key, self.defaults.get(key))
+
+    def resolved(self) -> dict[str, Any]:
+        """Every key the profile, the defaults or the environment names, resolved (stored with a run)."""
+        keys = set(self.profile) | set(self.defaults)
+        keys |= {k.removeprefix("PORTALWATCH_SCORE_").lower() for k in self.env if k.startswith("PORTALWATCH_SCORE_")}
+        return {k: self[k] for k in sorted(keys)}
 
 
-def _names(findings: Iterable[Finding]) -> str:
-    names = [f.column or f.url for f in findings]
-    return "、".join(names[:10]) + ("等" if len(names) > 10 else "")
-
-
-def _is_key_stale(f: Finding) -> bool:
-    kind, level = f.evidence.get("column_type"), f.evidence.get("level", 1)
-    return kind == "news" or (kind == "notice" and level == 1)
-
-
-def vetoes(findings: list[Finding], s: _Settings) -> list[str]:
-    out = [f"{VETO_LABELS.get(f.check, f.check)}（单项否决）：{f.message}" for f in findings if f.severity == "veto"]
-    stale = [f for f in findings if f.check == "stale_column"]
-    key = [f for f in stale if _is_key_stale(f)]
-    blank = [f for f in findings if f.check == "empty_column"]
-    if len(key) >= s["veto_stale_key_columns"]:
-        out.append(f"栏目不更新（单项否决）：动态类栏目 2 周以上、一级通知公告/政策文件类栏目 6 个月以上未更新的共 "
-                   f"{len(key)} 个（达到 {s['veto_stale_key_columns']:g} 个即否决）：{_names(key)}")
-    if len(stale) >= s["veto_stale_columns"]:
-        out.append(f"栏目不更新（单项否决）：应更新而未更新的栏目共 {len(stale)} 个"
-                   f"（达到 {s['veto_stale_columns']:g} 个即否决）：{_names(stale)}")
-    if len(blank) >= s["veto_blank_columns"]:
-        out.append(f"空白栏目（单项否决）：空白栏目共 {len(blank)} 个（达到 {s['veto_blank_columns']:g} 个即否决）："
-                   f"{_names(blank)}")
-    return out
-
-
-def warnings(findings: list[Finding], site: Snapshot, ctx: Context, s: _Settings) -> list[str]:
-    out: list[str] = []
-    limit = homepage_max_age(ctx)
-    latest = newest(homepage_dates(site)) if site.home is not None and not site.unreachable else None
-    if latest is not None:
-        age = (ctx.as_of - latest.date).days
-        if s["warn_homepage_idle_days"] <= age < limit:
-            out.append(f"首页已 {age} 天未更新（最新信息发布于 {latest.date.isoformat()}），满 {limit} 天将被单项否决。")
-    blank = sum(f.check == "empty_column" for f in findings)
-    if s["warn_blank_columns"] < blank < s["veto_blank_columns"]:
-        out.append(f"空白栏目已有 {blank} 个，达到 {s['veto_blank_columns']:g} 个将被单项否决。")
-    stale = sum(f.check == "stale_column" for f in findings)
-    if s["warn_stale_columns"] < stale < s["veto_stale_columns"]:
-        out.append(f"未按时更新的栏目已有 {stale} 个，达到 {s['veto_stale_columns']:g} 个将被单项否决。")
-    return out
-
-
-def deductions(findings: list[Finding], s: _Settings) -> list[tuple[str, float]]:
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        if f.severity == "veto":
-            continue
-        if f.check == "dead_link":
-            sub = "home" if f.evidence.get("on_homepage") else "other"
-        elif f.check == "stale_column":
-            sub = "notice" if f.evidence.get("column_type") == "notice" else ""
-        else:
-            sub = "minor" if f.severity == "minor" else ""
-        groups.setdefault((f.check, sub), []).append(f)
-    out: list[tuple[str, float]] = []
-    totals: dict[str, float] = {}
-    for (check, sub), items in groups.items():
-        key = f"{check}_{sub}" if sub else check
-        each = s[key] if s[key] is not None else s[f"other_{items[0].severity}"]
-        points = round(float(each or 0) * len(items), 2)
-        cap = s[f"cap_{check}"]
-        if cap is not None:
-            points = min(points, max(0.0, float(cap) - totals.get(check, 0.0)))
-        if points <= 0:
-            continue
-        totals[check] = totals.get(check, 0.0) + points
-        out.append((_reason(check, sub, len(items), float(each)), points))
-    return out
-
-
-def _reason(check: str, sub: str, count: int, each: float) -> str:
-    if check == "dead_link":
-        where = "首页" if sub == "home" else "其他页面"
-        return f"{where}失效链接 {count} 处（每处扣 {each:g} 分）"
-    if check == "stale_column" and sub == "notice":
-        return f"通知公告/政策文件类栏目不更新 {count} 个（每个扣 {each:g} 分）"
-    if check == "missing_interpretation":
-        what = "政策文件与解读未互相链接" if sub == "minor" else "政策文件无解读"
-        return f"{what} {count} 份（每份扣 {each:g} 分）"
-    label = LABELS.get(check, check)
-    return f"{label}{'（次要）' if sub == 'minor' else ''} {count} 项（每项扣 {each:g} 分）"
-
-
-def grade_of(score: float, s: _Settings) -> str:
+def grade_of(score: float, s: Settings) -> str:
     grades = s["grades"] or {}
     for name, floor in sorted(grades.items(), key=lambda kv: -float(kv[1])):
         if score >= float(floor):
@@ -164,12 +109,15 @@ def grade_of(score: float, s: _Settings) -> str:
 
 def pending_reasons(undecided: Iterable[Any]) -> list[str]:
     """One Chinese line per check: how many things it could not look at, with examples."""
+    from portalwatch.checks.registry import check_class
+
     groups: dict[str, list[Any]] = {}
     for item in undecided:
         groups.setdefault(item.check, []).append(item)
     out = []
     for check, items in groups.items():
-        label = UNDECIDED_LABELS.get(check, check)
+        cls = check_class(check)
+        label = cls.undecided_label or cls.display_title()
         example = items[0].reason.rstrip("。")
         out.append(f"{label}：{len(items)} 项未能判断（{'如：' if len(items) > 1 else ''}{example}）")
     return out
@@ -185,20 +133,92 @@ def crawl_gaps(site: Snapshot) -> list[str]:
     return gaps
 
 
-def score_site(findings: list[Finding], site: Snapshot, ctx: Context,
-               undecided: Iterable[Any] = ()) -> ScoreResult:
-    """The site's score, verdict, grade, veto reasons, early warnings and deductions; with
-    ``undecided`` items a passing site is 待人工核实 instead (never 合格 on what was not seen)."""
-    s = _Settings(ctx)
-    veto = vetoes(findings, s)
-    warn = warnings(findings, site, ctx, s)
-    pending = crawl_gaps(site) + pending_reasons(undecided)
+def _per_check(findings: Iterable[Finding], classes: Mapping[str, type[Check]]) -> list[tuple[type[Check], list[Finding]]]:
+    """Each enabled check with its own findings (maybe none), then checks only findings name."""
+    from portalwatch.checks.registry import check_class
+
+    own: dict[str, list[Finding]] = {check_id: [] for check_id in classes}
+    for f in findings:
+        own.setdefault(f.check, []).append(f)
+    return [(classes.get(check_id) or check_class(check_id), items) for check_id, items in own.items()]
+
+
+def _verdict(veto: list[str], warn: list[str], lost: list[tuple[str, float]], pending: list[str], s: Settings,
+             basis: dict[str, Any]) -> ScoreResult:
     if veto:
-        return ScoreResult(0.0, FAIL, FAIL, veto, warn, [], pending)
-    lost = deductions(findings, s)
+        return ScoreResult(0.0, FAIL, FAIL, veto, warn, [], pending, basis)
     score = max(0.0, round(100.0 - sum(points for _, points in lost), 1))
     if score < float(s["pass_score"]):
-        return ScoreResult(score, FAIL, FAIL, [], warn, lost, pending)
+        return ScoreResult(score, FAIL, FAIL, [], warn, lost, pending, basis)
     if pending:
-        return ScoreResult(score, PENDING, PENDING, [], warn, lost, pending)
-    return ScoreResult(score, PASS, grade_of(score, s), [], warn, lost)
+        return ScoreResult(score, PENDING, PENDING, [], warn, lost, pending, basis)
+    return ScoreResult(score, PASS, grade_of(score, s), [], warn, lost, [], basis)
+
+
+def score_site(findings: list[Finding], site: Snapshot, ctx: Context, undecided: Iterable[Any] = (),
+               classes: Mapping[str, type[Check]] | None = None) -> ScoreResult:
+    """The site's score, verdict, grade, veto reasons, early warnings and deductions; with
+    ``undecided`` items a passing site is 待人工核实 instead (never 合格 on what was not seen).
+    ``classes``: the checks that ran (default: the enabled ones)."""
+    if classes is None:
+        from portalwatch.checks.registry import enabled_checks
+
+        classes = enabled_checks()
+    groups = _per_check(findings, classes)
+    s = Settings.of(ctx, [cls for cls, _ in groups])
+    veto: list[str] = []
+    warn: list[str] = []
+    lost: list[tuple[str, float]] = []
+    site_warnings: dict[str, list[str]] = {}
+    for cls, own in groups:
+        veto += cls.vetoes(own, s)
+        found = cls.warnings(own, site, ctx, s)
+        from_findings = _warnings_without_site(cls, own, ctx, s) if found else []
+        if [w for w in found if w not in from_findings]:
+            site_warnings[cls.id] = [w for w in found if w not in from_findings]
+        warn += found
+        lost += cls.deductions(own, s)
+    pending = crawl_gaps(site) + pending_reasons(undecided)
+    basis = {"checks": [cls.id for cls, _ in groups], "settings": s.resolved(), "site_warnings": site_warnings,
+             "as_of": ctx.as_of.isoformat(), "pending": pending}
+    return _verdict(veto, warn, lost if not veto else [], pending, s, basis)
+
+
+def _warnings_without_site(cls: type[Check], own: list[Finding], ctx: Context, s: Settings) -> list[str]:
+    """The warnings a check draws from its findings alone (a user's check may not expect no site)."""
+    try:
+        return cls.warnings(own, None, ctx, s)
+    except Exception:  # then all its warnings count as read from the site, kept as the audit saw them
+        return []
+
+
+def finding_of(row: Mapping[str, Any]) -> Finding:
+    """A stored finding (a dict, as the database and the JSON hold it) as a ``Finding``."""
+    return Finding(check=str(row["check"]), severity=row["severity"], url=row.get("url") or "",
+                   message=row.get("message") or "", target=row.get("target"), column=row.get("column"),
+                   evidence=dict(row.get("evidence") or {}))
+
+
+def rescore(findings: Iterable[Mapping[str, Any]], stored: Mapping[str, Any]) -> ScoreResult | None:
+    """Score a stored run again from its finding dicts (some left out: ignored by an inspector)
+    and its stored ``score`` (with ``basis``); None for runs stored before the basis was kept."""
+    from portalwatch.checks.registry import check_class
+
+    basis = (stored or {}).get("basis")
+    if not basis or "settings" not in basis:
+        return None
+    rows = [finding_of(f) for f in findings]
+    ids = list(dict.fromkeys([*basis.get("checks", []), *(f.check for f in rows)]))
+    classes = {check_id: check_class(check_id) for check_id in ids}
+    groups = _per_check(rows, classes)
+    s = Settings({}, {}, defaults_of(classes.values()), record=basis["settings"])
+    ctx = Context(profile=None, as_of=dt.date.fromisoformat(basis.get("as_of") or dt.date.today().isoformat()))
+    veto: list[str] = []
+    warn: list[str] = []
+    lost: list[tuple[str, float]] = []
+    for cls, own in groups:
+        veto += cls.vetoes(own, s)
+        warn += list((basis.get("site_warnings") or {}).get(cls.id, [])) + _warnings_without_site(cls, own, ctx, s)
+        lost += cls.deductions(own, s)
+    pending = list(basis.get("pending", stored.get("pending") or []))
+    return _verdict(veto, warn, lost if not veto else [], pending, s, dict(basis))

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
-from portalwatch.checks.base import Check, Context, Finding
-from portalwatch.crawler.linkcheck import UNVERIFIABLE, reason_text
-from portalwatch.crawler.snapshot import Snapshot
+from portalwatch.checks.base import Check, Context, Finding, add_line, first_of
+from portalwatch.crawler.snapshot import UNVERIFIABLE, Snapshot, reason_text
 
 
 class SiteUnreachable(Check):
-    """What it does: reports that the site's start URL could not be fetched at all —
-    DNS failure, refused connection, timeout (the national limit is 15 s), or an
-    error status that persisted after retries.
+    """检查内容：网站起始网址（首页）完全无法打开——域名无法解析、连接被拒绝、超时（国家
+    规定的时限为 15 秒），或重试后仍返回错误状态。监测程序每天多次访问首页时，一周内 15
+    秒内打不开的次数达到 5% 也记为此项（见 portalwatch.checks.availability）。
 
-    Why it matters: an unreachable portal is a single-veto item (单项否决) of the 2019
-    national indicators (站点无法访问); nothing else on the site can be inspected.
+    依据：站点无法访问是 2019 年国家检查指标的单项否决项；首页打不开，网站的其他内容也
+    无法检查。
 
-    A homepage answering 401/403/412/429 is most often a firewall rejecting automated
-    clients: it is reported as ``minor`` (could not be verified), not as a veto.
+    首页返回 401/403/412/429 多半是防护设备拦截了自动访问：记为一般问题（本次无法核实），
+    不作单项否决。
 
-    Example: ``http://xx.gov.cn/`` answers "connection refused" three times in a row.
+    示例：http://xx.gov.cn/ 连续三次“连接被拒绝”。
     """
 
     id = "site_unreachable"
     severity = "veto"
+    title = "站点无法访问"
+    guidance = "立即排查服务器、网络和域名解析故障，尽快恢复网站正常访问；首页在 15 秒内无法打开的比例不得达到 5%。"
     message = "网站首页无法访问（{reason}），请尽快恢复网站正常访问。"
+
+    @classmethod
+    def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
+        ev = finding.get("evidence") or {}
+        lines: list[tuple[str, str]] = []
+        add_line(lines, "访问结果", first_of(ev, "reason_text", "reason"))
+        add_line(lines, "详细情况", ev.get("detail"))
+        add_line(lines, "超时限制", ev.get("timeout_seconds"), " 秒")
+        return lines
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         if not site.unreachable:

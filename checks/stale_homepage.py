@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
-from portalwatch.checks.base import Check, Context, Finding
+from portalwatch.checks.base import Check, Context, Finding, ScoreSettings
+from portalwatch.checks.columns import column_evidence_lines
 from portalwatch.crawler.snapshot import Snapshot
 
 MAX_AGE_DAYS = 14  # 国办秘函〔2019〕19号: 首页 2 周无更新 (single veto); setting PORTALWATCH_HOMEPAGE_MAX_AGE
@@ -76,26 +77,42 @@ def homepage_max_age(ctx: Context) -> int:
 
 
 class StaleHomepage(Check):
-    """What it does: finds the newest date the homepage shows — the dates of its lists
-    (要闻, 通知公告 ...), for undated entries the publication dates of their articles, and
-    for a homepage without dated lists the dates of the articles it links to — and
-    reports the homepage as not updated when even the newest one is 14 days old or older
-    on the as-of date. A homepage that is only a navigation page is judged by the lists
-    of the column pages its menu links to, as the indicators say.
+    """检查内容：找出首页显示的最新日期——首页各列表（要闻、通知公告……）的日期；列表中没有
+    日期的条目，取其文章的发布日期；首页没有带日期的列表时，取首页所链接文章的日期——在检查
+    基准日，连最新的一条也已满 14 天时，报告首页不更新。只有导航作用的首页，按国家指标的
+    说法，以其菜单所指栏目页的列表判断。
 
-    Why it matters: 首页不更新 — no new information on the homepage for two weeks — is a
-    single-veto item (单项否决) of the 2019 national indicators: the site fails whatever
-    else it does well.
+    依据：首页不更新——首页两周内没有新信息——是 2019 年国家检查指标的单项否决项：无论
+    网站其他方面做得多好，都判为不合格。首页已 10 天未更新时给出预警。
 
-    When the homepage shows no dates at all, the check says that it cannot judge (a note
-    in the summary) instead of reporting the site.
+    首页上完全找不到日期时，摘要中说明无法判断，不报告该网站。
 
-    Example: as of 2026-11-20 the newest homepage item is dated 2026-10-31 (20 days).
+    示例：以 2026-11-20 为基准日，首页最新一条信息发布于 2026-10-31（已 20 天）。
     """
 
     id = "stale_homepage"
     severity = "veto"
+    title = "首页不更新"
+    guidance = "及时在首页发布本单位新的政务信息，确保首页两周内有更新。"
+    score_defaults = {"warn_homepage_idle_days": 10}
     message = "网站首页已 {age} 天未更新（最新信息“{title}”发布于 {date}），首页应在 {limit} 天内更新，请及时发布新信息。"
+
+    @classmethod
+    def warnings(cls, findings: list[Finding], site: Snapshot | None, ctx: Context,
+                 s: ScoreSettings) -> list[str]:
+        if site is None or site.home is None or site.unreachable:
+            return []
+        latest = newest(homepage_dates(site))
+        limit = homepage_max_age(ctx)
+        if latest is not None:
+            age = (ctx.as_of - latest.date).days
+            if s["warn_homepage_idle_days"] <= age < limit:
+                return [f"首页已 {age} 天未更新（最新信息发布于 {latest.date.isoformat()}），满 {limit} 天将被单项否决。"]
+        return []
+
+    @classmethod
+    def evidence_lines(cls, finding: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return column_evidence_lines(finding, with_column=False)
 
     def run(self, site: Snapshot, ctx: Context) -> Iterator[Finding]:
         home = site.home

@@ -30,13 +30,14 @@ TEXT_NEEDED_BELOW = 2000  # visible characters under which soft-404 phrases are 
 
 
 def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, with_nav: bool,
-                 want_text: bool) -> dict[str, Any]:
+                 want_text: bool, terms: tuple[str, ...] = ()) -> dict[str, Any]:
     """Everything the spider needs from one HTML body; a pure function, safe in a worker."""
     from portalwatch.crawler.soft404 import visible_text
 
     html, encoding, note = decode_html(body, charset)
     errors: list[str] = []
-    fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors)
+    fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors,
+                                         terms=terms)
     too_deep = parse_depth_exceeded()
     text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
     # only pages addressed by a query string can belong to an endless URL space (crawler/traps.py)

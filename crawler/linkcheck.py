@@ -22,30 +22,15 @@ from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-UNVERIFIABLE = frozenset({401, 403, 407, 412, 429, 451, 999})
+# the vocabulary lives with the snapshot model (checks read it without Scrapy): re-exported here
+from portalwatch.crawler.verdicts import (REASONS_ZH, UNVERIFIABLE, UNVERIFIABLE_REASONS, reason_text,  # noqa: F401
+                                          verdict_for_failure, verdict_for_status)
 
-REASONS_ZH = {
-    "dns": "域名无法解析", "refused": "连接被拒绝", "timeout": "连接超时", "redirect_loop": "重定向循环",
-    "too_many_redirects": "重定向次数过多", "connection_lost": "连接中断", "tls": "证书或加密连接错误",
-    "error": "无法访问", "malformed_url": "链接地址格式错误", "bad_redirect": "跳转到非网页地址",
-    "app_redirect": "跳转到应用协议地址，无法核实", "too_large": "内容过大，未读取",
-}
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HANDED_TO_APPS = frozenset({"mailto", "tel", "sms", "callto"})
 NOT_WEB = frozenset({"ftp", "ftps", "sftp", "file", "javascript", "vbscript", "data", "about", "blob", "smb", "ws",
                      "wss", "gopher", "ldap", "chrome", "view-source"})
-UNVERIFIABLE_REASONS = frozenset({"too_large"})  # failures that say nothing against the link
 _SIZES = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
-
-
-def verdict_for_status(status: int) -> str:
-    if status < 200:  # only an interim answer (100 Continue ...): the page never came
-        return "dead"
-    if status < 400:
-        return "ok"
-    if status in UNVERIFIABLE:
-        return "unverifiable"
-    return "dead"
 
 
 def failure_reason(failure: Failure, redirect_urls: list[str] | None, url: str) -> tuple[str, str]:
@@ -121,19 +106,3 @@ def too_large_detail(message: str) -> str:
         size, limit = (int(n) / 1048576 for n in m.groups())
         return f"对方声明内容大小为 {size:.0f} MB，超过读取上限 {limit:.0f} MB，未读取内容，无法核实该链接是否有效"
     return "内容过大，超过读取上限，未读取内容，无法核实该链接是否有效"
-
-
-def verdict_for_failure(reason: str) -> str:
-    """``unverifiable`` for failures that are not the link's fault, else ``dead``."""
-    return "unverifiable" if reason in UNVERIFIABLE_REASONS else "dead"
-
-
-def reason_text(reason: str, status: int | None) -> str:
-    """The reason in Chinese, for messages and evidence."""
-    if reason.startswith("http_") and status and status < 200:
-        return f"服务器只回复了临时响应 HTTP {status}，没有返回页面"
-    if reason.startswith("http_") and status:
-        return f"HTTP {status}"
-    if reason.startswith("soft404"):
-        return "页面实际不存在（软 404）"
-    return REASONS_ZH.get(reason, reason)

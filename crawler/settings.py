@@ -73,6 +73,8 @@ PORTALWATCH_MAX_DEPTH = 40
 PORTALWATCH_HOME_REFRESH_MAX_DELAY = 100  # s: a homepage refreshing sooner is a splash; its target is read as the homepage
 PORTALWATCH_PROGRESS = True
 PORTALWATCH_PROGRESS_INTERVAL = 5.0  # seconds between plain progress lines when stderr is not a TTY
+# words whose sentences the extractor keeps (Page.text_hits); the audit fills it from the checks' text_terms
+PORTALWATCH_TEXT_TERMS: list[str] = []
 PORTALWATCH_ANALYSIS_WORKERS = "auto"  # processes parsing pages beside the crawl; "auto" = 1 on 2+ cores, 0 = inline
 
 # Rendering in headless Chromium (crawler/render.py). The audit sets PORTALWATCH_RENDER from --render.

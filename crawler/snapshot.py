@@ -10,6 +10,9 @@ The shapes, from the bottom up:
   stylesheet, media file, embed). A malformed address is kept as written.
 - ``ListItem``: one entry of a list on a page (title, URL, date as shown).
 - ``NavNode``: one column in a navigation tree (name, URL, children).
+- ``Message``: one consultation message (留言/信件/咨询) read from a list row or a detail page.
+- ``PersonalHit``: a personal identifier shown on a page, only ever in masked form.
+- ``TextHit``: a sentence of a page containing a term some check asked for (``Check.text_terms``).
 - ``Page``: one fetched HTML page and what was extracted from it.
 - ``LinkCheck``: the verdict on one link target (ok, dead, unverifiable).
 - ``Skip``: something the crawl deliberately did not do, with the reason.
@@ -17,7 +20,8 @@ The shapes, from the bottom up:
 
 ``DocNumber``, ``parse_doc_numbers`` and the number-stripping helpers (from ``docnumber``)
 are re-exported: the checks
-read document numbers in list titles with the parser that filled ``Page.doc_number``.
+read document numbers in list titles with the parser that filled ``Page.doc_number``; so is the
+link-verdict vocabulary of ``verdicts`` (``reason_text``: a verdict's reason in Chinese).
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 from .docnumber import DocNumber, parse_doc_numbers, remove_doc_numbers, without_parenthesised_number
+from .verdicts import REASONS_ZH, UNVERIFIABLE, reason_text
 
 __all__ = [
-    "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "NavNode", "Page", "Skip", "Snapshot", "Verdict",
+    "DocNumber", "Link", "LinkCheck", "LinkKind", "ListItem", "Message", "NavNode", "Page", "PersonalHit", "Skip",
+    "Snapshot", "TextHit", "Verdict",
     "parse_doc_numbers", "remove_doc_numbers", "without_parenthesised_number",
+    "REASONS_ZH", "UNVERIFIABLE", "reason_text",
 ]
 
 LinkKind = Literal["page", "image", "attachment", "frame", "other"]
@@ -55,6 +62,49 @@ class ListItem:
     url: str | None  # absolute
     date: dt.date | None = None  # resolved date (year-less dates resolved by the extractor)
     date_text: str = ""  # the date as printed, for evidence
+
+
+MessageStatus = Literal["answered", "unanswered", "processing", ""]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A consultation message (留言, 信件, 咨询) as a list row or a detail page shows it.
+
+    ``replied`` is the printed reply date (回复时间/答复时间), never a closing date
+    (办结时间 only marks the message answered). ``status`` is read from the status word
+    (已回复 -> answered, 未回复/待回复 -> unanswered, 办理中/已受理 -> processing) or, on a
+    detail page, from an empty reply field; "" when the page does not say. Dates that are
+    masked, year-less or malformed are None: nobody is judged on a guessed date.
+    """
+
+    title: str
+    url: str | None  # absolute: the detail page (the page itself for a detail page)
+    posted: dt.date | None = None
+    replied: dt.date | None = None
+    status: MessageStatus = ""
+    status_text: str = ""  # the status as shown (已回复, 办理中, 回复内容为空 ...)
+    evidence: str = ""  # the row's or the labelled fields' text, clipped
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalHit:
+    """A personal identifier in a page's visible text. The full number never gets here: the
+    extractor keeps the masked form (``35*************23X``, ``138****1234``,
+    ``6222***********1234``) and a masked snippet around it (crawler/extract/personal.py)."""
+
+    kind: Literal["id_number", "bank_card", "mobile"]
+    masked: str
+    snippet: str = ""  # ~30 characters around it, every number in it masked
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    """A term a check asked the crawl to look for (``Check.text_terms``), and the sentence of
+    the page that contains it (bounded, personal numbers masked)."""
+
+    term: str
+    snippet: str
 
 
 @dataclass(slots=True)
@@ -115,6 +165,9 @@ class Page:
     rendered: bool = False
     render_reason: str = ""
     text_length: int = 0  # visible text characters in the main content
+    messages: list[Message] = field(default_factory=list)  # consultation messages (consultation pages only)
+    personal: list[PersonalHit] = field(default_factory=list)  # personal identifiers shown (masked)
+    text_hits: list[TextHit] = field(default_factory=list)  # sentences holding terms checks asked for
 
     @property
     def column_name(self) -> str:

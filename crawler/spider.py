@@ -63,6 +63,7 @@ def http_charset(response: Response) -> str | None:
 class PortalSpider(scrapy.Spider):
     name = "portal"
     home_refresh_delay = 100.0  # PORTALWATCH_HOME_REFRESH_MAX_DELAY
+    text_terms: tuple[str, ...] = ()  # PORTALWATCH_TEXT_TERMS
 
     def __init__(self, start_url: str, collector: Collector | None = None,
                  as_of: dt.date | str | None = None, **kwargs: Any) -> None:
@@ -93,6 +94,7 @@ class PortalSpider(scrapy.Spider):
         spider.max_links = s.getint("PORTALWATCH_MAX_LINKS_PER_PAGE")
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.home_refresh_delay = s.getfloat("PORTALWATCH_HOME_REFRESH_MAX_DELAY")
+        spider.text_terms = tuple(s.getlist("PORTALWATCH_TEXT_TERMS"))  # Page.text_hits (checks' text_terms)
         workers = s.get("PORTALWATCH_ANALYSIS_WORKERS")
         spider.analyser = Analyser(default_workers() if workers in (None, "", "auto") else int(workers))
         return spider
@@ -248,7 +250,8 @@ class PortalSpider(scrapy.Spider):
     async def build_page(self, response: Response, url: str, home: bool) -> Page:
         depth = response.meta.get("pw_depth", 0)
         result = await self.analyser.analyse(response.body, http_charset(response), response.url, self.as_of,
-                                             home or depth <= 1, bool(self.detector.baseline_shingles))
+                                             home or depth <= 1, bool(self.detector.baseline_shingles),
+                                             self.text_terms)
         fields = self.share(result["fields"])
         page = Page(url=url, final_url=response.url, status=response.status, depth=depth,
                     encoding=result["encoding"], encoding_note=result["note"],

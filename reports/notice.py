@@ -4,7 +4,8 @@ The workflow the notice serves (rules §6, seeds 000/001): the office inspects a
 issues improvement opinions with a deadline (限期整改), the unit reports back in writing,
 and the office re-checks (复查, see ``followup.py``) and accepts. A notice lists the site's
 open findings (finding history statuses ``new``/``open``/``reopened``), grouped by check in
-the order an inspector reads them: veto items first, then the order of ``CHECK_NAMES``.
+the order an inspector reads them: veto items first, then the order of the check registry.
+Each group's title, guidance and evidence lines come from its check class.
 
 Everything taken from the inspected site (titles, link texts, URLs, messages) is
 untrusted: the HTML template autoescapes it, and phone and ID numbers in it are masked
@@ -33,7 +34,9 @@ import markupsafe
 from portalwatch.reports.privacy import mask_tree
 from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
-from portalwatch.reports.summary import CHECK_NAMES, SEVERITY_NAMES, check_order
+from portalwatch.checks.base import Check
+from portalwatch.checks.registry import check_class, check_order
+from portalwatch.reports.summary import SEVERITY_NAMES, counted_score
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_OFFICE = "XX市人民政府办公室政务公开办"
@@ -41,21 +44,6 @@ DEFAULT_NUMBER = "〔{year}〕第{seq}号"
 DEFAULT_DAYS = 10
 SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2}
 CN_NUMERALS = "一二三四五六七八九十"
-
-# What to do, per check, in the plain words of a notice.
-GUIDANCE = {
-    "site_unreachable": "立即排查服务器、网络和域名解析故障，尽快恢复网站正常访问；首页在 15 秒内无法打开的比例不得达到 5%。",
-    "stale_homepage": "及时在首页发布本单位新的政务信息，确保首页两周内有更新。",
-    "missing_column": "按照必备栏目要求开设该栏目并发布相应内容，在首页导航中提供入口。",
-    "empty_column": "充实栏目内容；确无内容可发布的栏目应予撤并，不得保留空白栏目。",
-    "stale_column": "及时更新栏目内容：动态类栏目两周内、通知公告和政策文件类栏目半年内、人事和规划类栏目一年内应有更新。",
-    "missing_interpretation": "按照政策文件与解读材料同步组织、同步审签、同步部署的要求，补充发布政策解读，并与文件页面相互链接。",
-    "dead_link": "修复失效的链接、图片和附件地址；无法恢复的，删除该链接。",
-}
-DEFAULT_GUIDANCE = "请核实该问题并予以整改。"
-COLUMN_TYPES = {"news": "动态类（14 天内应更新）", "notice": "通知公告、政策文件类（180 天内应更新）",
-                "plan": "人事、规划、财政类（一年内应更新）", "static": "概况类"}
-
 
 class NoticeError(Exception):
     """A notice cannot be made (unknown site, nothing to notify): message in Chinese."""
@@ -136,58 +124,9 @@ def cn_date(value: str | dt.date | None) -> str:
 
 # -- evidence ---------------------------------------------------------------------------
 
-def _first(ev: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if ev.get(key) not in (None, "", []):
-            return ev[key]
-    return None
-
-
 def evidence_lines(item: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The facts an inspector quotes for one finding, as (label, value) pairs."""
-    ev = item.get("evidence") or {}
-    check, lines = item["check"], []
-
-    def add(label: str, value: Any, suffix: str = "") -> None:
-        if value not in (None, "", []):
-            lines.append((label, ("、".join(map(str, value)) if isinstance(value, list) else str(value)) + suffix))
-
-    if check == "dead_link":
-        add("失效地址", item.get("target"))
-        add("链接文字", ev.get("link_text"))
-        status, reason = ev.get("status"), ev.get("reason_text") or ev.get("reason") or ""
-        add("访问结果", reason + (f"（HTTP {status}）" if status and str(status) not in reason else ""))
-        if ev.get("reason") in ("malformed_url", "bad_redirect"):  # what exactly to correct
-            add("详细情况", str(ev.get("detail") or "").removeprefix("链接地址格式错误："))
-        if ev.get("page_count"):
-            add("出现位置", f"{ev['page_count']} 个页面" + ("，含网站首页" if ev.get("on_homepage") else ""))
-    elif check == "site_unreachable":
-        add("访问结果", _first(ev, "reason_text", "reason"))
-        add("详细情况", ev.get("detail"))
-        add("超时限制", ev.get("timeout_seconds"), " 秒")
-    elif check in ("stale_column", "stale_homepage", "empty_column", "missing_column"):
-        add("栏目", item.get("column") if check != "stale_homepage" else None)
-        add("栏目位置", " › ".join(ev["path"]) if len(ev.get("path") or []) > 1 else None)
-        add("栏目类型", COLUMN_TYPES.get(ev.get("column_type"), None))
-        add("可用名称", _first(ev, "names_tried", "synonyms"))
-        add("页面显示", ev.get("placeholder"))
-        add("最新信息", _first(ev, "newest_title", "latest_title"))
-        add("最新信息日期", _first(ev, "newest_date", "latest", "latest_date"))
-        add("最新信息地址", ev.get("newest_url") if ev.get("newest_url") != item.get("url") else None)
-        add("更新时限", _first(ev, "max_age_days", "threshold_days"), " 天")
-        add("已有", ev.get("age_days"), " 天未更新")
-    elif check == "missing_interpretation":
-        add("文件标题", _first(ev, "title", "doc_title"))
-        add("文号", ev.get("doc_number"))
-        add("所在栏目", ev.get("column") or item.get("column"))
-        add("发布日期", ev.get("pub_date"))
-        add("已有解读", ev.get("interpretation_title"))
-        add("解读地址", ev.get("interpretation_url"))
-    else:
-        for key, value in ev.items():
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                add(str(key), value)
-    return lines
+    """The facts an inspector quotes for one finding, as (label, value) pairs: its check says which."""
+    return check_class(str(item["check"])).evidence_lines(item)
 
 
 # -- building a notice ------------------------------------------------------------------
@@ -199,7 +138,7 @@ def _order(item: Mapping[str, Any]) -> tuple:
 
 
 def group_items(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Findings grouped by check: groups holding a veto first, then ``CHECK_NAMES`` order;
+    """Findings grouped by check: groups holding a veto first, then registry order;
     within a group, the most severe first."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for item in sorted(items, key=_order):
@@ -208,10 +147,11 @@ def group_items(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     result = []
     for n, (check, group) in enumerate(ordered):
         severity = min((i["severity"] for i in group), key=lambda s: SEVERITY_RANK.get(s, 3))
-        result.append({"check": check, "name": CHECK_NAMES.get(check, check), "items": group,
+        cls = check_class(check)
+        result.append({"check": check, "name": cls.display_title(), "items": group,
                        "severity": severity, "severity_name": SEVERITY_NAMES.get(severity, severity),
                        "index": CN_NUMERALS[n] if n < len(CN_NUMERALS) else str(n + 1),
-                       "guidance": GUIDANCE.get(check, DEFAULT_GUIDANCE)})
+                       "guidance": cls.guidance or Check.guidance})
     return result
 
 
@@ -257,6 +197,9 @@ def notice_context(store: NoticeStore, notice: Mapping[str, Any], config: Notice
     """Everything the notice templates show, site text masked."""
     site = store.site(notice["site"]) or {"name": notice["site"], "url": "", "contact": ""}
     run = store.run(notice["run_id"]) if notice.get("run_id") else {}
+    if run:  # the score shown beside the open findings leaves out the ones an inspector ignored
+        counted = counted_score(store, run)[0]
+        run = {**run, "score": counted["score"], "verdict": counted["verdict"], "grade": counted["grade"]}
     earlier = store.notified_fingerprints(notice["site"], exclude=notice["id"])
     open_now = {f["fingerprint"] for f in store.tracked_findings(notice["site"], ACTIVE_STATUSES)}
     items = []

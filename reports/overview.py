@@ -11,10 +11,11 @@ from rich.text import Text
 
 from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import MonitorStore
-from portalwatch.reports.summary import CHECK_NAMES, RUN_STATE_NAMES, SEVERITY_NAMES, check_order
+from portalwatch.reports.summary import CHECK_NAMES, RUN_STATE_NAMES, SEVERITY_NAMES, check_order, counted_score
 
 STATUS_NAMES = {"new": "新发现", "open": "未整改", "resolved": "已整改", "reopened": "重新出现", "ignored": "已忽略"}
-RUN_STATUS_NAMES = {**RUN_STATE_NAMES, "timeout": "超时"}  # a job the monitor had to kill
+RUN_STATUS_NAMES = {**RUN_STATE_NAMES, "timeout": "超时",  # a job the monitor had to kill
+                    "pending": "结果未返回"}  # queued on a worker (scheduler/workers.py), not back yet
 LEVEL_NAMES = {"ok": "正常", "warning": "预警", "veto": "单项否决", "insufficient": "样本不足"}
 
 
@@ -44,11 +45,13 @@ def site_overview(store: MonitorStore) -> list[dict[str, Any]]:
         }
         if last is not None:
             row["last_run"] = {k: last[k] for k in ("id", "started", "finished", "status", "as_of", "pages")}
-            row["score"], row["verdict"] = last["score"], last["verdict"] or _verdict(store, last)
+            counted = counted_score(store, last)[0]  # ignored findings do not count
+            row["score"], row["verdict"] = counted["score"], counted["verdict"] or _verdict(store, last)
             change: dict[str, Any] = store.run_changes(site["name"], last["id"])
             change["previous_run"] = previous["id"] if previous else None
-            if previous is not None and last["score"] is not None and previous["score"] is not None:
-                change["score"] = round(last["score"] - previous["score"], 2)
+            before = counted_score(store, previous)[0]["score"] if previous is not None else None
+            if row["score"] is not None and before is not None:
+                change["score"] = round(row["score"] - before, 2)
             row["change"] = change
         if avail["level"] == "veto":
             row["verdict"] = "不合格"

@@ -1,9 +1,12 @@
 """Privacy masking of site text shown in notices (rules §6: published notices are inspected too).
 
-Phone numbers become ``138****1234``, ID numbers ``35*************123`` and addresses stop
-at the township. Patterns are deliberately narrow (an ID needs a plausible birth date, a
-mobile number exactly 11 digits starting 13-19, an address a village or street and a house
-number after the township) so that dates, document numbers and article ids stay readable.
+Phone numbers become ``138****1234``, ID numbers ``35*************123``, bank cards
+``6222***********1234`` (one masking rule for the whole program:
+``portalwatch.crawler.extract.personal.mask_numbers``, which the crawler applies before
+anything is stored) and addresses stop at the township. Patterns are deliberately narrow (an
+ID needs a plausible birth date, a mobile number exactly 11 digits starting 13-19, an address
+a village or street and a house number after the township) so that dates, document numbers
+and article ids stay readable.
 """
 
 from __future__ import annotations
@@ -11,19 +14,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{4}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d)"
-                 r"(\d{2}[\dXx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+from portalwatch.crawler.extract.personal import mask_card, mask_id, mask_mobile, mask_numbers
+
+__all__ = ["mask_card", "mask_id", "mask_mobile", "mask_numbers", "mask_private", "mask_tree"]
+
 _UNIT = r"\d+(?:号楼|号|组|栋|幢|单元|室)"
 _ADDRESS = re.compile(r"((?:乡|镇|街道|街道办事处))([^\s，。；,;：:]{0,20}?(?:村|社区|路|街|巷|小区)"
                       rf"[^\s，。；,;：:]{{0,20}}?{_UNIT}(?:[^\s，。；,;：:\d]{{0,4}}{_UNIT})*)")
 
 
 def mask_private(text: str) -> str:
-    """Mask ID numbers (``35*************123``), mobile numbers (``138****1234``) and the part
-    of an address below the township."""
-    text = _ID.sub(lambda m: m[1] + "*" * (len(m[0]) - 5) + m[3][-3:], text)
-    text = _MOBILE.sub(r"\1****\2", text)
+    """Mask ID numbers (``35*************123``), mobile numbers (``138****1234``), bank cards
+    and the part of an address below the township."""
+    text = mask_numbers(text)
     return _ADDRESS.sub(r"\1***", text)
 
 

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import sqlite_utils
+
 from sqlite_utils.migrations import Migrations
 
 from portalwatch.crawler.snapshot import LinkCheck, Page, Skip
+from portalwatch.reports.lifecycle import ACTIVE_STATUSES, TRACKED_STATUSES, next_status
 
 migrations = Migrations("portalwatch")
 
@@ -275,9 +277,6 @@ class Store:
 # Times are local ISO datetimes with offset (``now_iso``); they compare as text on one machine.
 # ======================================================================================
 
-ACTIVE_STATUSES = ("new", "open", "reopened")
-TRACKED_STATUSES = ("new", "open", "resolved", "reopened", "ignored")
-
 
 @migrations()
 def m0002_monitoring(db: sqlite_utils.Database) -> None:
@@ -395,26 +394,26 @@ class MonitorStore(Store):
                           "evidence": _json(f["evidence"]), "last_seen": seen_at, "last_run": run_id}
                 old = list(self.db.query("select * from tracked where fingerprint = ?", [fp]))
                 if not old:
-                    self.db["tracked"].insert({**latest, "fingerprint": fp, "status": "new",
+                    self.db["tracked"].insert({**latest, "fingerprint": fp, "status": next_status(None, "seen"),
                                                "first_seen": seen_at, "first_run": run_id, "times_seen": 1})
                     counts["new"] += 1
                     continue
                 old_row = old[0]
                 if old_row["last_run"] is not None and old_row["last_run"] >= run_id:
                     continue
-                status = {"ignored": "ignored", "resolved": "reopened"}.get(old_row["status"], "open")
+                status = next_status(old_row["status"], "seen")
                 counts[status] += 1
                 self.db["tracked"].update(fp, {**latest, "status": status,
                                                "times_seen": (old_row["times_seen"] or 0) + 1})
             if run["status"] == "complete":  # only a complete run resolves, and only what it looked at
                 looked_at, undecided = self.run_urls(run_id), undecided_columns(run)
-                gone = [r["fingerprint"] for r in self.db.query(
-                    "select fingerprint, url, target, \"check\", \"column\" from tracked where site = ?"
+                gone = [r for r in self.db.query(
+                    "select fingerprint, status, url, target, \"check\", \"column\" from tracked where site = ?"
                     " and status in ('new', 'open', 'reopened') and last_run is not null and last_run < ?",
                     [site, run_id]) if r["fingerprint"] not in seen and looked(r, looked_at, undecided)]
-                for fp in gone:
-                    self.db["tracked"].update(fp, {"status": "resolved", "resolved_run": run_id,
-                                                   "resolved_at": seen_at})
+                for r in gone:
+                    self.db["tracked"].update(r["fingerprint"], {"status": next_status(r["status"], "gone"),
+                                                                 "resolved_run": run_id, "resolved_at": seen_at})
                 counts["resolved"] = len(gone)
         return counts
 
@@ -436,7 +435,7 @@ class MonitorStore(Store):
 
     def ignore_finding(self, fingerprint: str, reason: str) -> None:
         with self.db.conn:
-            self.db["tracked"].update(fingerprint, {"status": "ignored", "ignored_reason": reason,
+            self.db["tracked"].update(fingerprint, {"status": next_status(None, "ignored"), "ignored_reason": reason,
                                                     "ignored_at": now_iso()})
 
     def track_external(self, site: str, fingerprint: str, finding: dict[str, Any] | None, at: str) -> str | None:
@@ -447,19 +446,19 @@ class MonitorStore(Store):
         old = list(self.db.query("select * from tracked where fingerprint = ?", [fingerprint]))
         with self.db.conn:
             if finding is None:
-                if old and old[0]["status"] in ACTIVE_STATUSES:
-                    self.db["tracked"].update(fingerprint, {"status": "resolved", "resolved_at": at})
-                    return "resolved"
+                status = next_status(old[0]["status"], "gone") if old else None
+                if old and status != old[0]["status"]:
+                    self.db["tracked"].update(fingerprint, {"status": status, "resolved_at": at})
+                    return status
                 return None
             latest = {k: finding.get(k) for k in ("check", "severity", "url", "target", "column", "message")}
             latest |= {"site": site, "evidence": _json(finding.get("evidence") or {}), "last_seen": at}
             if not old:
-                self.db["tracked"].insert({**latest, "fingerprint": fingerprint, "status": "new",
+                status = next_status(None, "seen")
+                self.db["tracked"].insert({**latest, "fingerprint": fingerprint, "status": status,
                                            "first_seen": at, "times_seen": 1})
-                return "new"
-            status = old[0]["status"]
-            if status == "resolved":
-                status = "reopened"
+                return status
+            status = next_status(old[0]["status"], "seen")
             self.db["tracked"].update(fingerprint, {**latest, "status": status,
                                                     "times_seen": (old[0]["times_seen"] or 0) + 1})
             return status

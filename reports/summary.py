@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from collections.abc import Mapping
+from typing import Any, Iterator, TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from portalwatch.checks.base import SEVERITY_TITLES
+from portalwatch.checks.registry import check_order, known_checks, title_of
 from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import Store
 
-CHECK_NAMES = {
-    "site_unreachable": "网站无法访问",
-    "stale_homepage": "首页长期未更新",
-    "missing_column": "缺少必备栏目",
-    "empty_column": "空白栏目",
-    "stale_column": "栏目更新不及时",
-    "missing_interpretation": "政策文件缺少解读",
-    "dead_link": "失效链接",
-}
-CHECK_ORDER = list(CHECK_NAMES)
-SEVERITY_NAMES = {"veto": "单项否决", "major": "严重", "minor": "一般"}
+
+class _Titles(Mapping):
+    """``CHECK_NAMES[id]``: a check's Chinese title, read from the check registry (kept for the
+    modules that index it; new code calls ``title_of``)."""
+
+    def __getitem__(self, check_id: str) -> str:
+        return title_of(check_id)
+
+    def get(self, check_id: str, default: Any = None) -> str:  # type: ignore[override]
+        return title_of(check_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(known_checks())
+
+    def __len__(self) -> int:
+        return len(known_checks())
+
+
+CHECK_NAMES = _Titles()
+SEVERITY_NAMES = SEVERITY_TITLES
 SKIP_NAMES = {
     "too_large": "页面过大，只读取了开头", "robots": "robots.txt 不允许抓取", "url_too_long": "网址过长",
     "too_deep": "链接层级过深", "repeating_path": "路径重复（疑似无限链接）", "calendar_trap": "无限日历（连续页面仅日期不同）",
@@ -31,20 +43,61 @@ SKIP_NAMES = {
 }
 
 
+def ignored_fingerprints(store: Store, run: dict[str, Any]) -> set[str]:
+    """Fingerprints an inspector marked ignored (误报、可接受) for the run's registered site."""
+    if not run.get("site_name"):
+        return set()
+    try:
+        return {r["fingerprint"] for r in store.db.query(
+            "select fingerprint from tracked where site = ? and status = 'ignored'", [run["site_name"]])}
+    except Exception:  # a database without the monitoring tables: nothing is ignored
+        return set()
+
+
+def counted_score(store: Store, run: dict[str, Any]) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    """The run's score as shown beside its findings: ``(score facts, counted findings, ignored
+    findings)``. Findings an inspector ignored do not count: the run is scored again without them
+    (``checks.scoring.rescore``); the stored score stands when none is ignored, or for runs stored
+    before the scoring basis was kept."""
+    from portalwatch.checks.scoring import rescore
+
+    try:
+        summary = json.loads(run.get("summary") or "{}")
+    except (TypeError, ValueError):
+        summary = {}
+    stored = summary.get("score") or {}
+    facts = {k: stored.get(k, []) for k in ("vetoes", "warnings", "deductions", "pending")}
+    facts |= {"score": run.get("score"), "verdict": run.get("verdict"), "grade": run.get("grade")}
+    findings = store.findings_for_run(run["id"]) if run.get("id") is not None else []
+    ignored = ignored_fingerprints(store, run)
+    counted = [f for f in findings if f.get("fingerprint") not in ignored]
+    dropped = [f for f in findings if f.get("fingerprint") in ignored]
+    if dropped and run.get("score") is not None:
+        again = rescore(counted, stored)
+        if again is not None:
+            facts = {"score": again.score, "verdict": again.verdict, "grade": again.grade, "vetoes": again.vetoes,
+                     "warnings": again.warnings, "deductions": [list(d) for d in again.deductions],
+                     "pending": again.pending}
+    return facts, counted, dropped
+
+
 def audit_document(store: Store, run_id: int) -> dict[str, Any]:
-    """The JSON document of ``portalwatch audit --format json`` for a stored run."""
+    """The JSON document of ``portalwatch audit --format json`` for a stored run. Findings an
+    inspector ignored are listed apart (``ignored_findings``) and left out of the score."""
     run = store.run(run_id)
     summary = json.loads(run.get("summary") or "{}")
-    findings = store.findings_for_run(run_id)
-    score = summary.get("score") or {}
+    score, findings, ignored = counted_score(store, run)
+    fields = ("check", "severity", "url", "target", "column", "message", "evidence")
     return {
         "site": run["site"], "run_id": run_id, "profile": run["profile"], "pages": run["pages"],
-        "started": run["started"], "finished": run["finished"], "score": run["score"],
-        "findings": [{k: f[k] for k in ("check", "severity", "url", "target", "column", "message", "evidence")}
-                     for f in findings],
+        "started": run["started"], "finished": run["finished"], "score": score["score"],
+        "findings": [{k: f[k] for k in fields} for f in findings],
         # extensions beyond the contract
-        "status": run["status"], "as_of": run["as_of"], "verdict": run["verdict"], "grade": run["grade"],
+        "status": run["status"], "as_of": run["as_of"], "verdict": score["verdict"], "grade": score["grade"],
+        "ignored_findings": [{k: f[k] for k in fields} for f in ignored],
+        "check_titles": {c: title_of(c) for c in dict.fromkeys(f["check"] for f in findings + ignored)},
         "vetoes": score.get("vetoes", []), "warnings": score.get("warnings", []),
+        "deductions": [list(d) for d in score.get("deductions", [])],
         "notes": summary.get("notes", []), "undecided": summary.get("undecided", []),
         "pending": score.get("pending", []), "links_checked": run["links_checked"],
         "links_unverifiable": summary.get("links_unverifiable", 0), "skipped": summary.get("skipped", {}),
@@ -169,6 +222,11 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         return
 
     findings = doc["findings"]
+    titles = doc.get("check_titles") or {}
+
+    def title(check: str) -> str:
+        return titles.get(check) or title_of(check)
+
     if findings:
         table = Table(title=f"发现问题 {len(findings)} 个", show_lines=False, expand=False)
         table.add_column("检查项")
@@ -177,15 +235,18 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
         table.add_column("示例")
         for check in sorted({f["check"] for f in findings}, key=check_order):
             group = [f for f in findings if f["check"] == check]
-            table.add_row(CHECK_NAMES.get(check, check), SEVERITY_NAMES.get(group[0]["severity"], ""),
+            table.add_row(title(check), SEVERITY_NAMES.get(group[0]["severity"], ""),
                           str(len(group)), Text(group[0]["message"]))
         console.print(table)
         for f in sorted(findings, key=lambda f: (check_order(f["check"]), f["url"]))[:200]:
             where = f.get("target") or f.get("column") or ""
-            console.print(Text(f"- [{CHECK_NAMES.get(f['check'], f['check'])}] {f['message']}"
+            console.print(Text(f"- [{title(f['check'])}] {f['message']}"
                                f"{'  ' + where if where and where not in f['message'] else ''}  页面：{f['url']}"))
     else:
         console.print("未发现问题。")
+    if doc.get("ignored_findings"):
+        console.print(Text(f"另有 {len(doc['ignored_findings'])} 个问题已被检查人员标记为忽略，不计入问题和得分。",
+                           style="yellow"))
     undecided = doc.get("undecided") or []
     if undecided:
         console.print(Text(f"未能检查、需人工核实的事项 {len(undecided)} 项（不计为问题）：", style="yellow"))
@@ -200,7 +261,3 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
     if skipped:
         parts = [f"{SKIP_NAMES.get(k, k)} {v} 个" for k, v in sorted(skipped.items())]
         console.print("已跳过：" + "；".join(parts))
-
-
-def check_order(check: str) -> int:
-    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from portalwatch.checks.base import Context
-from portalwatch.checks.registry import CheckResults, run_checks
+from portalwatch.checks.registry import CheckLoadError, CheckResults, check_class, enabled_checks, run_checks
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.snapshot import Snapshot
 from portalwatch.reports.storage import Store, now_iso
@@ -124,8 +124,35 @@ def scrapy_settings(opts: AuditOptions) -> dict[str, Any]:
     return settings
 
 
-def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None) -> Snapshot:
-    """Run the portal spider in this process; ``end`` learns how the crawl ended."""
+def audit_context(opts: AuditOptions, profile: Any) -> Context:
+    """What the checks may read besides the snapshot (the same before and after the crawl)."""
+    return Context(profile=profile, as_of=opts.as_of, settings={"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings})
+
+
+def text_terms(ctx: Context) -> list[str]:
+    """The words every enabled check wants the sentences of (``Check.text_terms``), for the crawl.
+    A check whose configuration is unusable (an unreadable lexicon file) stops the audit before
+    anything is written: AuditError with the check's own message."""
+    terms: dict[str, None] = {}
+    try:
+        classes = enabled_checks(ctx.settings.get("PORTALWATCH_CHECKS"))
+    except Exception:  # noqa: BLE001 - reported where the checks run, as before
+        return []
+    for check_id, cls in classes.items():
+        try:
+            wanted = getattr(cls, "text_terms", lambda _ctx: ())(ctx) or ()
+        except (ValueError, OSError) as exc:
+            raise AuditError(f"检查 {check_id} 的配置有误：{exc}") from None
+        for term in wanted:
+            if term:
+                terms.setdefault(str(term), None)
+    return list(terms)
+
+
+def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None,
+               terms: list[str] | None = None) -> Snapshot:
+    """Run the portal spider in this process; ``end`` learns how the crawl ended; ``terms``
+    are the words whose sentences the pages' ``text_hits`` keep."""
     from scrapy import signals
     from scrapy.settings import Settings
 
@@ -136,6 +163,8 @@ def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = 
     settings.setmodule("portalwatch.crawler.settings", priority="project")
     settings.update(scrapy_settings(opts), priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    if terms:
+        settings.set("PORTALWATCH_TEXT_TERMS", list(terms), priority="cmdline")
     process = WatchedCrawlerProcess(settings, end)
     crawler = process.create_crawler(PortalSpider)
     crawler.signals.connect(end.on_closed, signal=signals.spider_closed)
@@ -152,14 +181,19 @@ def run_audit(opts: AuditOptions) -> AuditResult:
     if scope not in ("auto", "host", "path"):
         raise AuditError(f"网站范围应为 host、path 或 auto：{scope}")
     profile = load_profile(opts.profile)
+    try:  # every configured check must load before anything is written (exit 2 otherwise)
+        enabled_checks(opts.settings.get("PORTALWATCH_CHECKS"))
+    except CheckLoadError as exc:
+        raise AuditError(str(exc)) from None
+    terms = text_terms(audit_context(opts, profile))
     restore = raise_on_signals()
     try:
-        return _audit(opts, profile)
+        return _audit(opts, profile, terms)
     finally:
         restore()
 
 
-def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
+def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> AuditResult:
     store = Store(opts.db)  # opening it marks runs of processes that died as interrupted
     options = {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in asdict(opts).items()}
     run_id = store.start_run(site=opts.url, profile=opts.profile, as_of=opts.as_of.isoformat(),
@@ -170,7 +204,7 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
     results, score = CheckResults(), None
     try:
         try:
-            crawl_site(opts, collector, end)
+            crawl_site(opts, collector, end, terms)
         finally:  # Scrapy's handlers, still installed, would swallow a later signal
             ignore_signals() if end.signals else raise_on_signals()
         collector.flush()
@@ -197,10 +231,11 @@ def _audit(opts: AuditOptions, profile: Any) -> AuditResult:
 def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any, snapshot: Snapshot,
                      end: CrawlEnd, status: str, reason: str) -> tuple[CheckResults, dict[str, Any]]:
     """Run the checks on a crawl that ended normally, score it and close the run in one transaction."""
-    settings = {"DOWNLOAD_TIMEOUT": opts.timeout, **opts.settings}
-    ctx = Context(profile=profile, as_of=opts.as_of, settings=settings)
-    results = run_checks(snapshot, ctx, overrides=settings.get("PORTALWATCH_CHECKS"))
-    score = score_site(results, snapshot, ctx)
+    ctx = audit_context(opts, profile)
+    settings = ctx.settings
+    classes = enabled_checks(settings.get("PORTALWATCH_CHECKS"))
+    results = run_checks(snapshot, ctx, classes=classes)
+    score = score_site(results, snapshot, ctx, classes)
     findings = [f.to_dict() | {"fingerprint": fingerprint(opts.url, f.to_dict())} for f in results.findings]
     store.finish_run(run_id, status=status, link_checks=snapshot.link_checks.values(),
                      link_sources=snapshot.link_sources, skips=snapshot.skips, findings=findings,
@@ -240,24 +275,20 @@ def _result(store: Store, run_id: int, status: str, snapshot: Snapshot, results:
 
 
 def fingerprint(site: str, finding: dict[str, Any]) -> str:
-    """Stable identity of a finding across runs: check + site + what it is about."""
+    """Stable identity of a finding across runs: check + site + what it is about (the check's
+    ``key``: its subject, and whatever else tells two of its findings apart)."""
     import hashlib
 
-    subject = finding.get("target") or finding.get("column") or finding.get("url") or ""
-    extra = ""
-    if finding["check"] == "missing_interpretation":
-        extra = str(finding.get("evidence", {}).get("doc_number") or finding.get("url"))
-    raw = "\x1f".join([finding["check"], site, subject, extra])
+    check, subject, *extra = check_class(str(finding["check"])).key(finding)
+    raw = "\x1f".join([check, site, subject, "\x1f".join(extra)])
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context) -> dict[str, Any]:
-    try:
-        from portalwatch.checks.scoring import score_site as _score
-    except ImportError:
-        return {}
-    result = _score(results.findings, snapshot, ctx, results.undecided)
-    return asdict(result) if hasattr(result, "__dataclass_fields__") else dict(result)
+def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context,
+               classes: dict[str, Any] | None = None) -> dict[str, Any]:
+    from portalwatch.checks.scoring import score_site as _score
+
+    return asdict(_score(results.findings, snapshot, ctx, results.undecided, classes))
 
 
 def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEnd | None = None,

@@ -211,11 +211,17 @@ def demo(db: Path, as_of: str | None) -> None:
 
 @main.command("checks")
 def list_checks() -> None:
-    """列出所有检查项及其说明。"""
-    from portalwatch.checks.registry import enabled_checks
+    """列出本次检查会运行的所有检查项（含配置文件 checks: 中的自定义检查项）及其说明。"""
+    from portalwatch.checks.base import SEVERITY_TITLES
+    from portalwatch.checks.registry import CheckLoadError, enabled_checks
 
-    for check_id, cls in enabled_checks().items():
-        echo(f"{check_id}  [{cls.severity}]")
+    try:
+        classes = enabled_checks()
+    except CheckLoadError as exc:
+        fail(str(exc))
+        return
+    for check_id, cls in classes.items():
+        echo(f"{check_id}  {cls.display_title()}  [{SEVERITY_TITLES.get(cls.severity, cls.severity)}]")
         for line in cls.doc().splitlines():
             echo(f"    {line.strip()}" if line.strip() else "")
         echo()
@@ -224,4 +230,5 @@ def list_checks() -> None:
 from portalwatch.scheduler.monitor_cli import register as _register_monitor; _register_monitor(main)  # noqa: E402,E702
 from portalwatch.scheduler.doctor import register as _register_doctor; _register_doctor(main)  # noqa: E402,E702
 from portalwatch.scheduler.notice_cli import register as _register_notice; _register_notice(main)  # noqa: E402,E702
+from portalwatch.scheduler.workers import register as _register_workers; _register_workers(main)  # noqa: E402,E702
 from portalwatch.scheduler.web_cli import register as _register_web; _register_web(main)  # noqa: E402,E702

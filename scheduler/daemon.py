@@ -97,6 +97,8 @@ class DaemonConfig:
     as_of: dt.date | None = None
     audit_args: list[str] = field(default_factory=list)
     send_notices: bool = False  # mail a notice after a complete run with new veto/major findings
+    broker: str | None = None  # queue audits for ``portalwatch worker`` machines (scheduler/workers.py)
+    collect_interval: float = 5.0  # seconds between drains of the workers' results
 
     @property
     def probe_tick(self) -> float:
@@ -120,6 +122,11 @@ def sync_job() -> None:
         _current.sync()
 
 
+def collect_job() -> None:
+    if _current is not None:
+        _current.collect()
+
+
 class Daemon:
     def __init__(self, cfg: DaemonConfig) -> None:
         self.cfg = cfg
@@ -129,11 +136,16 @@ class Daemon:
         self.scheduler: BackgroundScheduler | None = None
         self.probe_pool = futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="probes")
         self._notice_lock = threading.Lock()  # one notice at a time: numbers are allocated in order
+        self.dispatcher: Any = None  # with a broker: audits go to the workers, results come back here
 
     def start(self) -> None:
         global _current
         self._lock()
         MonitorStore(self.cfg.db).close()  # migrate before the job store opens the file
+        if self.cfg.broker:
+            from portalwatch.scheduler.workers import Dispatcher
+
+            self.dispatcher = Dispatcher(self.cfg.broker, self.cfg.db)
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
         store = SQLAlchemyJobStore(url=f"sqlite:///{self.cfg.db}",
@@ -151,6 +163,12 @@ class Daemon:
                       executor="light", misfire_grace_time=max(1, int(self.cfg.probe_tick)), replace_existing=True)
         sched.add_job(sync_job, "interval", seconds=self.cfg.sync_interval, id="sync", name="同步网站登记",
                       executor="light", replace_existing=True)
+        if self.dispatcher is not None:  # late results of earlier nights are stored on the first tick
+            sched.add_job(collect_job, "interval", seconds=self.cfg.collect_interval, id="collect",
+                          name="保存工作机的检查结果", executor="light", replace_existing=True,
+                          next_run_time=dt.datetime.now().astimezone())
+        elif sched.get_job("collect") is not None:
+            sched.remove_job("collect")
         self.scheduler.resume()
         self._log("daemon", "started", detail={"pid": os.getpid(), "jobs": self.cfg.jobs, "cron": self.cfg.cron,
                                                 "scheduled": len(sched.get_jobs())})
@@ -205,7 +223,26 @@ class Daemon:
             store.close()
         if site is None or not site["enabled"]:
             return
-        outcome = audit_site(site, self.run_cfg)
+        if self.dispatcher is not None:  # queued for a worker; ``collect`` finishes it when it comes back
+            if self.dispatcher.outstanding(name):
+                self._log("dispatch", "skipped", site=name, detail={"detail": "上一次派给工作机的检查尚未返回"})
+                return
+            token = self.dispatcher.submit(site, self.run_cfg, attempt=attempt)
+            self._log("dispatch", "queued", site=name, detail={"token": token, "attempt": attempt})
+            return
+        self.after_audit(name, audit_site(site, self.run_cfg), attempt)
+
+    def collect(self) -> None:
+        """Store the results the workers sent back, then what follows a local audit."""
+        try:
+            done = self.dispatcher.drain()
+        except Exception:  # noqa: BLE001 - the broker away for a while must not stop the daemon
+            log.exception("collecting the workers' results failed")
+            return
+        for outcome, row in done:
+            self.after_audit(outcome.site, outcome, int(row.get("attempt") or 0))
+
+    def after_audit(self, name: str, outcome: Any, attempt: int) -> None:
         from portalwatch.reports.overview import RUN_STATUS_NAMES
 
         echo(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {name}：{RUN_STATUS_NAMES.get(outcome.status, outcome.status)}"

@@ -168,10 +168,42 @@ def check_fonts() -> Result:
     return Result("中文字体", OK, f"{len(out.strip().splitlines())} 个中文字体")
 
 
-def run_checks(db: Path, chromium_timeout: float = 30.0) -> list[Result]:
+def check_broker(url: str, timeout: float = 5.0) -> list[Result]:
+    """The message queue of many-machine runs (scheduler/workers.py): connect and ping Redis, then
+    list the workers that answer a Celery ping. No worker is a warning: tasks wait in the queue."""
+    try:
+        from portalwatch.scheduler.workers import broker_problem, redact, workers_seen
+    except ImportError as exc:
+        return [Result("消息队列", FAIL, f"缺少 celery/redis（pip install -e '.[workers]'）：{exc}")]
+    problem = broker_problem(url, timeout)
+    if problem:
+        return [Result("消息队列", FAIL, problem)]
+    try:
+        import redis
+
+        info = redis.Redis.from_url(url, socket_timeout=timeout).info("server")
+        version_text = f"Redis {info.get('redis_version', '?')}"
+    except Exception:  # noqa: BLE001 - the ping worked; the version is a detail
+        version_text = "Redis"
+    results = [Result("消息队列", OK, f"{redact(url)}，{version_text}，连接正常")]
+    try:
+        seen = workers_seen(url, timeout=min(timeout, 3.0))
+    except Exception as exc:  # noqa: BLE001
+        return results + [Result("检查工作机", WARN, f"无法查询工作机：{exc}")]
+    if not seen:
+        results.append(Result("检查工作机", WARN, "没有工作机应答（portalwatch worker 未运行？），派出的检查会在队列中等待"))
+    else:
+        results.append(Result("检查工作机", OK, f"{len(seen)} 台应答：" + "、".join(seen)))
+    return results
+
+
+def run_checks(db: Path, chromium_timeout: float = 30.0, broker: str | None = None) -> list[Result]:
     checks: list[Callable[[], Result]] = [check_python, check_packages, lambda: check_db(db),
                                           lambda: check_chromium(chromium_timeout), check_smtp, check_fonts]
-    return [check() for check in checks]
+    results = [check() for check in checks]
+    if broker:
+        results += check_broker(broker)
+    return results
 
 
 def register(main: Any) -> None:
@@ -182,14 +214,16 @@ def register(main: Any) -> None:
                   help="要检查的 SQLite 数据库文件（默认 $PORTALWATCH_DB 或 ./portalwatch.db）")
     @click.option("--timeout", type=click.FloatRange(1), default=30.0, show_default=True,
                   help="启动 Chromium 的最长等待时间（秒）")
-    def doctor(db: Path | None, timeout: float) -> None:
-        """检查本机运行环境：Python、依赖、数据库、Chromium（页面渲染）、邮件设置。"""
+    @click.option("--broker", envvar="PORTALWATCH_BROKER", default=None,
+                  help="同时检查消息队列（Redis）和在线的工作机 [默认 $PORTALWATCH_BROKER]")
+    def doctor(db: Path | None, timeout: float, broker: str | None) -> None:
+        """检查本机运行环境：Python、依赖、数据库、Chromium（页面渲染）、邮件设置，配置了消息队列时还有队列与工作机。"""
         from portalwatch import __version__
         from portalwatch.scheduler.cli import default_db
 
         db = db or default_db()
         echo(f"portalwatch {__version__} 运行环境检查")
-        results = run_checks(db, timeout)
+        results = run_checks(db, timeout, (broker or "").strip() or None)
         for r in results:
             echo(f"[{r.level}] {r.name}：{r.detail}")
         failed = [r for r in results if r.level == FAIL]

@@ -185,8 +185,10 @@ def sites_remove(name: str, db: Path) -> None:
 @AUDIT_ARGS
 @FORMAT
 @db_option
+@click.option("--broker", envvar="PORTALWATCH_BROKER", default=None,
+              help="消息队列地址 redis://主机:6379/0：把检查派给工作机（portalwatch worker），结果存入本机数据库")
 def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: int | None, time_limit: float | None,
-            send_notices: bool, audit_args: str | None, fmt: str, db: Path) -> None:
+            send_notices: bool, audit_args: str | None, fmt: str, db: Path, broker: str | None = None) -> None:
     """立即检查登记网站（并行、前台运行），并更新问题历史；全部完成时退出码为 0。"""
     from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_sites, default_jobs
 
@@ -206,7 +208,14 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
     jobs = jobs or default_jobs()
-    echo(f"开始检查 {len(chosen)} 个网站，同时 {min(jobs, len(chosen))} 个……", err=True)
+    if broker:  # scheduler/workers.py: queued for the workers, stored here
+        from portalwatch.scheduler.workers import broker_problem, run_remote
+
+        problem = broker_problem(broker)
+        if problem:
+            fail(problem)
+        audit_sites = lambda sites, cfg, jobs, on_done: run_remote(sites, cfg, broker, on_done)  # noqa: E731
+    echo(f"开始检查 {len(chosen)} 个网站，" + ("已派给工作机……" if broker else f"同时 {min(jobs, len(chosen))} 个……"), err=True)
 
     def progress(o) -> None:
         echo(f"  {o.site}：{_outcome_text(o)}（{o.elapsed:g} 秒）", err=True)
@@ -306,9 +315,11 @@ def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
 @SEND_NOTICES
 @AUDIT_ARGS
 @db_option
+@click.option("--broker", envvar="PORTALWATCH_BROKER", default=None,
+              help="消息队列地址 redis://主机:6379/0：夜间检查派给工作机（portalwatch worker），结果存入本机数据库")
 def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, retries: int, retry_delay: float,
                  misfire_grace: float, probe_interval: float, as_of: str | None, send_notices: bool,
-                 audit_args: str | None, db: Path) -> None:
+                 audit_args: str | None, db: Path, broker: str | None = None) -> None:
     """常驻监测进程：每晚按计划检查所有启用的网站，并定时监测首页可用性（SIGTERM 安全退出）。"""
     from portalwatch.scheduler.daemon import DEFAULT_CRON, DaemonConfig, parse_cron, serve
     from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, default_jobs
@@ -321,7 +332,14 @@ def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, r
     cfg = DaemonConfig(db=db, jobs=jobs or default_jobs(), cron=cron or DEFAULT_CRON,
                        time_limit=time_limit or DEFAULT_TIME_LIMIT, retries=retries, retry_delay=retry_delay,
                        misfire_grace=misfire_grace, probe_interval=probe_interval,
-                       as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""), send_notices=send_notices)
+                       as_of=parse_as_of(as_of) if as_of else None, audit_args=shlex.split(audit_args or ""), send_notices=send_notices,
+                       broker=broker or None)
+    if broker:
+        from portalwatch.scheduler.workers import broker_problem
+
+        problem = broker_problem(broker)
+        if problem:
+            fail(problem)
     if 86400 / probe_interval < 20:
         echo(f"注意：可用性监测每天约 {86400 / probe_interval:.0f} 次，少于国家指标要求的每天 20 次。", err=True)
     echo(f"监测进程已启动（{dt.datetime.now():%Y-%m-%d %H:%M}），计划：{cfg.cron}，同时检查 {cfg.jobs} 个网站。"

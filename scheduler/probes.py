@@ -1,12 +1,11 @@
 """Availability probes: the national 站点无法访问 rule, measured the way inspectors do.
 
-The rule (国办秘函〔2019〕19号): over one week the homepage is visited at least 20 times a
-day; if the visits that fail to open within 15 s reach 5 %, the site fails outright
-(单项否决). Monitoring vendors warn from 3 %. A probe is one plain GET of the homepage
-with a total time limit, recorded in ``probes``; the evaluation over the rolling window
-opens, refreshes or resolves one tracked ``site_unreachable`` finding per site (not one
-per probe, and apart from the audits' own ``site_unreachable``, which a single failed
-audit raises and the next complete audit resolves).
+The rule and its thresholds live with the check (``portalwatch.checks.availability``): over
+one week, failures to open the homepage within 15 s reach 5 % → 单项否决. A probe is one plain
+GET of the homepage with a total time limit, recorded in ``probes``; the evaluation over the
+rolling window opens, refreshes or resolves one tracked availability finding per site (not one
+per probe, and apart from the finding of an audit that found the homepage down, which a single
+failed audit raises and the next complete audit resolves).
 
 A 401/403/412/429 answer is a firewall turning the probe away: the visit proves nothing
 either way and is left out of the rate (``ok`` NULL).
@@ -24,13 +23,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
+from portalwatch.checks import availability as rule
+from portalwatch.checks.availability import MIN_PROBES, VETO_RATE, WARN_RATE, WINDOW_DAYS  # noqa: F401
 from portalwatch.reports.storage import MonitorStore, now_iso
 
 PROBE_TIMEOUT = float(os.environ.get("PORTALWATCH_PROBE_TIMEOUT", 15.0))  # national limit, seconds
-WINDOW_DAYS = 7
-MIN_PROBES = 20
-VETO_RATE = 0.05
-WARN_RATE = 0.03
 BLOCKED = (401, 403, 412, 429)
 MAX_BODY = 2 * 1024 * 1024
 USER_AGENT = "Mozilla/5.0 (compatible; portalwatch availability probe)"
@@ -87,15 +84,7 @@ def availability(store: MonitorStore, site: str, now: dt.datetime | None = None)
     now = now or dt.datetime.now().astimezone()
     since = (now - dt.timedelta(days=WINDOW_DAYS)).isoformat(timespec="seconds")
     counts = store.probe_counts(site, since)
-    rate = counts["failed"] / counts["total"] if counts["total"] else 0.0
-    if counts["total"] < MIN_PROBES:
-        level = "insufficient"
-    elif rate >= VETO_RATE:
-        level = "veto"
-    elif rate >= WARN_RATE:
-        level = "warning"
-    else:
-        level = "ok"
+    rate, level = rule.level(counts["total"], counts["failed"])
     return {**counts, "rate": round(rate, 4), "level": level, "since": since, "window_days": WINDOW_DAYS}
 
 
@@ -103,8 +92,7 @@ def availability_fingerprint(site_url: str) -> str:
     """The tracked finding's identity: the contract's fingerprint() of what the probes measure."""
     from portalwatch.scheduler.audit import fingerprint
 
-    # ``target`` names the measurement so that the probes' finding is not the audits' one.
-    return fingerprint(site_url, {"check": "site_unreachable", "target": f"availability:{site_url}"})
+    return fingerprint(site_url, rule.subject(site_url))
 
 
 def evaluate(store: MonitorStore, site: dict[str, Any], now: dt.datetime | None = None) -> dict[str, Any]:
@@ -113,14 +101,7 @@ def evaluate(store: MonitorStore, site: dict[str, Any], now: dt.datetime | None 
     fp = availability_fingerprint(site["url"])
     at = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
     if figures["level"] == "veto":
-        evidence = {"source": "probes", "window_days": WINDOW_DAYS, "probes": figures["total"],
-                    "failed": figures["failed"], "failure_rate": figures["rate"], "threshold": VETO_RATE,
-                    "timeout_seconds": PROBE_TIMEOUT, "blocked": figures["blocked"], "since": figures["since"]}
-        message = (f"近 {WINDOW_DAYS} 天对网站首页访问监测 {figures['total']} 次，其中 {figures['failed']} 次"
-                   f"未能在 {PROBE_TIMEOUT:g} 秒内打开（失败率 {figures['rate']:.1%}），达到“站点无法访问”"
-                   f"单项否决标准（{VETO_RATE:.0%}），请尽快排查并保障网站稳定访问。")
-        finding = {"check": "site_unreachable", "severity": "veto", "url": site["url"], "target": None,
-                   "column": None, "message": message, "evidence": evidence}
+        finding = rule.finding(site["url"], figures, PROBE_TIMEOUT)
         figures["tracked"] = store.track_external(site["name"], fp, finding, at)
     elif figures["level"] in ("ok", "warning"):
         figures["tracked"] = store.track_external(site["name"], fp, None, at)

@@ -21,13 +21,17 @@ from .docnum import cited_doc_numbers, own_doc_number
 from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
+from .messages import extract_messages
 from .meta import extract_breadcrumb, extract_meta, extract_pub_date, page_title
 from .nav import extract_nav, nav_link_urls, nav_status
 from .navblocks import find_nav_blocks
 from .pagination import extract_pagination, page_count
+from .personal import find_personal, mask_numbers
 from .placeholder import main_text, placeholder_hit
 from .sidelist import column_names, demote_side_list
+from .textterms import find_terms
 from ._text import document_base, fold
+from ..snapshot import PersonalHit, TextHit
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,7 +53,7 @@ _COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
     "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length", "empty_list",
-    "nav_status", "list_total_pages", "list_partial",
+    "nav_status", "list_total_pages", "list_partial", "messages", "personal", "text_hits",
 )
 
 
@@ -58,7 +62,7 @@ def empty_page() -> dict[str, Any]:
         "title": "", "meta": {}, "pub_date": None, "pub_date_text": "", "links": [], "nav": [], "list_items": [],
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
         "cited_titles": [], "breadcrumb": [], "text_length": 0, "empty_list": "", "nav_status": "",
-        "list_total_pages": 0, "list_partial": False,
+        "list_total_pages": 0, "list_partial": False, "messages": [], "personal": [], "text_hits": [],
     }
 
 
@@ -150,23 +154,43 @@ def _safe(fn: Callable[[], T], default: T, what: str) -> T:
 
 
 def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True,
-                 errors: list[str] | None = None) -> dict[str, Any]:
+                 errors: list[str] | None = None, terms: tuple[str, ...] = ()) -> dict[str, Any]:
     """The fields of :class:`~portalwatch.crawler.snapshot.Page` that come from the HTML;
-    an extractor that fails adds a line to ``errors`` and leaves its fields empty."""
-    return extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors)[0]
+    an extractor that fails adds a line to ``errors`` and leaves its fields empty. ``terms``:
+    words the checks want the sentences of (``Page.text_hits``)."""
+    return extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors, terms=terms)[0]
 
 
 def extract_page_and_text(html: str, url: str, *, as_of: dt.date, with_nav: bool = True,
-                          errors: list[str] | None = None) -> tuple[dict[str, Any], str]:
+                          errors: list[str] | None = None,
+                          terms: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
     """The page's fields and its main text (for the crawler's content fingerprint), from one parse."""
     token = _ERRORS.set(errors)
     try:
-        return _extract(html, url, as_of, with_nav)
+        return _extract(html, url, as_of, with_nav, tuple(terms))
     finally:
         _ERRORS.reset(token)
 
 
-def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[str, Any], str]:
+def mask_fields(out: dict[str, Any]) -> None:
+    """Personal numbers (ID, mobile, card) masked in every text field the crawl keeps: titles,
+    link texts, list titles, meta values, breadcrumb, cited titles (URLs stay as they are)."""
+    from dataclasses import replace
+
+    for key in ("title", "pub_date_text", "placeholder", "empty_list"):
+        out[key] = mask_numbers(out[key])
+    out["meta"] = {k: mask_numbers(v) for k, v in out["meta"].items()}
+    out["links"] = [link if mask_numbers(link.text) is link.text else replace(link, text=mask_numbers(link.text))
+                    for link in out["links"]]
+    for key in ("list_items", "other_items"):
+        out[key] = [i if mask_numbers(i.title) is i.title else replace(i, title=mask_numbers(i.title))
+                    for i in out[key]]
+    for key in ("breadcrumb", "cited_titles", "cited_doc_numbers"):
+        out[key] = [mask_numbers(t) for t in out[key]]
+
+
+def _extract(html: str, url: str, as_of: dt.date, with_nav: bool,
+             terms: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
     out = empty_page()
     root = _safe(lambda: parse_html(html), None, "parse")
     if root is None:
@@ -190,6 +214,8 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[
     out["list_items"], out["other_items"], out["empty_list"] = _safe(
         lambda: demote_side_list(root, base, layout, out["list_items"], out["other_items"], hit, names),
         (out["list_items"], out["other_items"], ""), "side_list")
+    out["messages"] = _safe(lambda: extract_messages(root, base, as_of, layout, out["breadcrumb"], meta, out["title"],
+                                                     url), [], "messages")
     out["pagination"] = _safe(lambda: extract_pagination(html, root, base), [], "pagination")
     has_list = bool(out["list_items"])
     total = out["list_total_pages"] = _safe(lambda: page_count(html, root, printed=has_list), 0, "page_count")
@@ -206,4 +232,9 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool) -> tuple[dict[
     texts = [title or out["title"], body]
     out["cited_doc_numbers"] = _safe(lambda: cited_doc_numbers(texts, own), [], "cited_doc_numbers")
     out["cited_titles"] = _safe(lambda: quoted_titles(texts), [], "cited_titles")
+    out["personal"] = _safe(lambda: [PersonalHit(*h) for h in find_personal(body, root, as_of)], [], "personal")
+    if terms:
+        out["text_hits"] = _safe(lambda: [TextHit(*h) for h in find_terms((out["title"], body), terms)], [],
+                                 "text_hits")
+    _safe(lambda: mask_fields(out), None, "mask")
     return out, body

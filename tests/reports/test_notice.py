@@ -118,7 +118,7 @@ def test_notice_content_counts_earlier_findings_and_evidence(store):
     assert "栏目位置：政务动态 › 工作动态" in text and "栏目类型：动态类" in text
     assert "文号：某政发〔2026〕3号" in text and "《某某镇农村人居环境整治方案》" in text
     assert "失效地址：http://zhen.example.gov.cn/a.html" in text and "访问结果：HTTP 404" in text
-    assert text.index("（一）栏目更新不及时") < text.index("（二）政策文件缺少解读") < text.index("（三）失效链接")
+    assert text.index("（一）栏目不更新") < text.index("（二）政策文件缺少解读") < text.index("（三）失效链接")
     assert "2026年12月7日前（10个工作日内）" in text and "联系人：李四，0412-5585806" in text
     assert "@page" in notice["html"] and "size: A4" in notice["html"]
     only_new = issue_notice(store, "某某镇", issued=dt.date(2026, 11, 23), only_unnotified=True)

@@ -24,7 +24,7 @@ from portalwatch.scheduler.demo import DEFECTS, demo_source, render_demo_site, s
 
 AS_OF = dt.date(2026, 11, 20)
 CONTRACT_CHECKS = {"site_unreachable", "dead_link", "missing_column", "empty_column", "stale_column",
-                   "stale_homepage", "missing_interpretation"}
+                   "stale_homepage", "missing_interpretation", "unanswered_message", "privacy_exposure", "content_error"}
 REQUIRED = {  # the township profile's columns and the names the demo uses for them
     "乡镇概况": "乡镇简介", "机构职能": "机构职能", "法规文件": "政策法规", "决策信息": "决策信息",
     "行政权力": "行政权力", "财政信息": "预决算公开", "社会服务": "社会服务", "工作动态": "新闻动态",
@@ -311,6 +311,18 @@ def test_the_audit_finds_every_staged_defect(site, tmp_path):
     if "missing_interpretation" in registered:
         severities = sorted(f["severity"] for f in by_check["missing_interpretation"])
         assert severities == ["major", "minor"]
+    if "unanswered_message" in registered:
+        (letter,) = by_check["unanswered_message"]
+        assert letter["evidence"]["title"] == "关于村组道路硬化的建议" and letter["evidence"]["days_unanswered"] == 120
+    if "privacy_exposure" in registered:
+        (privacy,) = by_check["privacy_exposure"]
+        assert urlsplit(privacy["url"]).path == "/tzgg/content_1205.html"
+        assert privacy["evidence"]["counts"] == {"身份证号码": 3, "手机号码": 3}
+        assert "239901195603120415" not in result.stdout and "13900001231" not in result.stdout
+    if "content_error" in registered:
+        (error,) = by_check["content_error"]
+        assert urlsplit(error["url"]).path == "/xwdt/content_1006.html"
+        assert error["evidence"]["wrong"] == "一如继往" and error["evidence"]["correction"] == "一如既往"
 
 
 def test_site_root_is_a_plain_directory(tmp_path):
