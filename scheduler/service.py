@@ -17,6 +17,7 @@ message; ``http_status`` for the web, ``exit_code`` for the CLI):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import json
 import os
@@ -65,8 +66,10 @@ def store(db: Path) -> Iterator[NoticeStore]:
 
 # -- check names ------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=512)
 def check_title(check_id: str) -> str:
-    """The Chinese name of a check: the class's ``title``, else the report's name, else the id."""
+    """The Chinese name of a check: the class's ``title``, else the report's name, else the id
+    (kept for the process: the registry is read once, not once per finding shown)."""
     from portalwatch.checks.registry import enabled_checks
     from portalwatch.reports.summary import CHECK_NAMES
 
