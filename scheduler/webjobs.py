@@ -19,6 +19,7 @@ its stderr, written every second to the job's ``err`` file and parsed here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -105,6 +106,10 @@ def command(db_path: Path, job: dict[str, Any]) -> list[str]:
 
 
 def _start(db: sqlite_utils.Database, db_path: Path, job: dict[str, Any]) -> None:
+    with db.conn:  # claim it: another process refreshing at the same moment must not start it too
+        if db.execute("update web_jobs set state = 'running', started = ? where id = ? and state = 'queued'",
+                      [now_iso(), job["id"]]).rowcount != 1:
+            return
     files = jobs_dir(db_path) / str(job["id"])
     files.mkdir(parents=True, exist_ok=True)
     cmd = command(db_path, job)
@@ -113,8 +118,7 @@ def _start(db: sqlite_utils.Database, db_path: Path, job: dict[str, Any]) -> Non
                             close_fds=True)
     threading.Thread(target=proc.wait, daemon=True).start()  # reap the wrapper: no zombie stays "alive"
     with db.conn:
-        db["web_jobs"].update(job["id"], {"state": "running", "started": now_iso(), "pid": proc.pid,
-                                          "pid_start": process_start(proc.pid), "files": str(files)})
+        db["web_jobs"].update(job["id"], {"pid": proc.pid, "pid_start": process_start(proc.pid), "files": str(files)})
 
 
 def _finish(db: sqlite_utils.Database, job: dict[str, Any]) -> None:
@@ -165,6 +169,8 @@ def refresh(db_path: Path) -> None:
         db = _open(db_path)
         try:
             for job in list(db.query("select * from web_jobs where state = 'running'")):
+                if job["pid"] is None and (job["started"] or "") > _ago(60):
+                    continue  # claimed by another process a moment ago, being started
                 if (Path(job["files"] or "/nonexistent") / "rc").exists() or \
                         not _pid_alive(job["pid"], job["pid_start"]):
                     _finish(db, job)
@@ -182,6 +188,10 @@ def refresh(db_path: Path) -> None:
 
 
 dispatch = refresh
+
+
+def _ago(seconds: float) -> str:
+    return (dt.datetime.now().astimezone() - dt.timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def get(db_path: Path, job_id: int) -> dict[str, Any] | None:

@@ -260,7 +260,8 @@ def test_recheck_button_runs_the_cli_recheck_in_the_background(web):  # noqa: F8
 
     from portalwatch.scheduler import service
 
-    assert service.notices(web.db, TOWN), "a notice was drafted by an earlier test"
+    if not service.notices(web.db, TOWN):  # run alone: draft one first
+        service.draft_notice(web.db, TOWN)
     client, csrf = web.session("inspector")
     with closing(client):
         r = client.post(f"/sites/{TOWN}/recheck", data={"csrf": csrf})
