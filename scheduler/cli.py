@@ -231,3 +231,4 @@ from portalwatch.scheduler.monitor_cli import register as _register_monitor; _re
 from portalwatch.scheduler.doctor import register as _register_doctor; _register_doctor(main)  # noqa: E402,E702
 from portalwatch.scheduler.notice_cli import register as _register_notice; _register_notice(main)  # noqa: E402,E702
 from portalwatch.scheduler.workers import register as _register_workers; _register_workers(main)  # noqa: E402,E702
+from portalwatch.scheduler.web_cli import register as _register_web; _register_web(main)  # noqa: E402,E702
