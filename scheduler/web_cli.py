@@ -18,13 +18,13 @@ from portalwatch.reports.safetext import echo
 
 
 def _default_db() -> Path:
-    from portalwatch.scheduler.cli import default_db
+    from portalwatch.scheduler.cli_base import default_db
 
     return default_db()
 
 
 def _check_db(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    from portalwatch.scheduler.cli import check_db
+    from portalwatch.scheduler.cli_base import check_db
 
     return check_db(ctx, param, value)
 
@@ -36,8 +36,9 @@ def _db_option():
 
 
 def _fail(message: str) -> None:
-    echo(f"错误：{message}", err=True)
-    sys.exit(2)
+    from portalwatch.errors import InputError
+
+    raise InputError(message)  # one line, exit 2 (scheduler/cli_base.py)
 
 
 @click.group("users")
