@@ -91,7 +91,12 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
         fail(f"审计被中断（运行编号 {result.run_id}）：{reason}。本次运行标记为未完成，不评分。", EXIT_INTERRUPTED)
     if result.status not in ("complete", "unreachable"):
         fail(f"审计失败（运行编号 {result.run_id}）：{reason}。本次运行不评分。", EXIT_INTERRUPTED)
-    sys.exit(EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
+    if result.status == "unreachable":  # one line on stderr, whatever the format: the reason, not a traceback
+        found = next((f for f in result.document.get("findings") or [] if f.get("check") == "site_unreachable"), {})
+        why = (found.get("evidence") or {}).get("reason_text") or reason or "原因不明"
+        echo(f"网站无法访问：{why}（{found.get('url') or url}）；已记录单项否决，运行编号 {result.run_id}。", err=True)
+        sys.exit(EXIT_UNREACHABLE)
+    sys.exit(EXIT_OK)
 
 
 @main.command()
