@@ -100,10 +100,15 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
 
 
 @main.command()
-@db_option
+@click.option("--db", "db", type=click.Path(path_type=Path), default=Path("portalwatch-demo.db"), callback=check_db,
+              show_default=True, help="演示用的 SQLite 数据库文件（与正式数据库分开）")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="演示网站的日期基准（默认今天）")
 def demo(db: Path, as_of: str | None) -> None:
-    """在本机启动内置的示例乡镇网站并检查它（无需联网）。"""
+    """在本机启动内置的示例乡镇网站并检查它（无需联网）。
+
+    示例网站登记为“示范镇”（停用，夜间检查不会检查它），结果记入问题历史，
+    结束时列出可在同一数据库上继续的命令（findings、notice、status）。
+    """
     from portalwatch.scheduler.demo import run_demo
 
     sys.exit(run_demo(parse_as_of(as_of), db, []))
