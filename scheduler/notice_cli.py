@@ -51,6 +51,8 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, 
     from portalwatch.reports.notice import NoticeConfig, NoticeError, is_placeholder_office, issue_notice
 
     store = _store(db)
+    if store.site(name) is None:
+        raise UnknownSiteError(name)
     settings = SmtpSettings.from_env() if send else None  # MailError: one line, exit 2
     try:
         notice = issue_notice(store, name, NoticeConfig.from_env(), issued=parse_as_of(issued))
