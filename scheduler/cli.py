@@ -5,6 +5,11 @@ URL, ``--set`` value or ``--db`` (one-line error, nothing written); 3 site unrea
 finding is stored); 1 the audit did not finish: interrupted or failed (the run is kept,
 unscored), or cut short by ``--time-limit`` (what was seen is stored and printed, the run is
 marked ``cut_short``, never complete). The run states are decided in scheduler/runstate.py.
+Every other command's exit status, and the one place errors become them: ``cli_base.py``.
+
+This module defines the ``portalwatch`` group and the audit/demo/checks commands, and at its
+end adds every other module's commands with ``main.add_command`` (a new command module lists
+its commands there; it imports ``cli_base``, never this module).
 """
 
 from __future__ import annotations
