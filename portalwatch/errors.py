@@ -20,6 +20,7 @@ maps them in one place (``scheduler/cli_base.py``: ``错误：<message>`` on std
     ├── MailError           mail not configured,     exit 2  HTTP 503   reports/mail.py
     │   │                   no recipients
     │   └── DeliveryError   the server refused it    exit 1  HTTP 502   reports/mail.py
+    ├── CheckLoadError      a check cannot be loaded exit 2  HTTP 500   checks/registry.py (the config's checks:)
     ├── IncompleteError     the work did not finish  exit 1  HTTP 500   (interrupted, failed, cut short)
     └── RenderError         a page did not render    exit 1  HTTP 502   crawler/render_handler.py (internal:
                                                                         the plain page stands, never shown)

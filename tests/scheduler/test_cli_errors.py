@@ -53,6 +53,7 @@ def one_error_line(result) -> str:
 
 def test_every_error_class_derives_from_the_one_root_with_its_statuses():
     from portalwatch.checks.profiles import ProfileError
+    from portalwatch.checks.registry import CheckLoadError
     from portalwatch.crawler.render_handler import RenderError
     from portalwatch.reports.mail import DeliveryError, MailError
     from portalwatch.reports.notice import NoticeError, UnknownNoticeSite
@@ -64,7 +65,7 @@ def test_every_error_class_derives_from_the_one_root_with_its_statuses():
         AuditError: (2, 422), ProfileError: (2, 422), SiteError: (2, 422), SettingError: (2, 400),
         NoticeError: (2, 409), UnknownNoticeSite: (2, 404), UnknownSiteError: (2, 404), NotFoundError: (2, 404),
         MailError: (2, 503), DeliveryError: (1, 502), IncompleteError: (1, 500), RenderError: (1, 502),
-        InputError: (2, 400),
+        InputError: (2, 400), CheckLoadError: (2, 500),
     }
     for cls, (code, status) in expected.items():
         assert issubclass(cls, PortalwatchError), cls
