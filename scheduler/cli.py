@@ -97,7 +97,8 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     if result.status not in ("complete", "unreachable"):
         fail(f"审计失败（运行编号 {result.run_id}）：{reason}。本次运行不评分。", EXIT_INTERRUPTED)
     if result.status == "unreachable":  # one line on stderr, whatever the format: the reason, not a traceback
-        found = next((f for f in result.document.get("findings") or [] if f.get("check") == "site_unreachable"), {})
+        # the homepage was not read, so the one veto finding is the unreachability (its check owns the id)
+        found = next((f for f in result.document.get("findings") or [] if f.get("severity") == "veto"), {})
         why = (found.get("evidence") or {}).get("reason_text") or reason or "原因不明"
         echo(f"网站无法访问：{why}（{found.get('url') or url}）；已记录单项否决，运行编号 {result.run_id}。", err=True)
         sys.exit(EXIT_UNREACHABLE)
