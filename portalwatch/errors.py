@@ -22,8 +22,15 @@ maps them in one place (``scheduler/cli_base.py``: ``错误：<message>`` on std
     │   └── DeliveryError   the server refused it    exit 1  HTTP 502   reports/mail.py
     ├── CheckLoadError      a check cannot be loaded exit 2  HTTP 500   checks/registry.py (the config's checks:)
     ├── IncompleteError     the work did not finish  exit 1  HTTP 500   (interrupted, failed, cut short)
-    └── RenderError         a page did not render    exit 1  HTTP 502   crawler/render_handler.py (internal:
-                                                                        the plain page stands, never shown)
+    ├── RenderError         a page did not render    exit 1  HTTP 502   crawler/render_handler.py (internal:
+    │                                                                   the plain page stands, never shown)
+    ├── ServiceError        an operation refused     exit 2  HTTP 400   scheduler/service.py (both front ends)
+    │   ├── NotFound        no such site, finding…   exit 2  HTTP 404
+    │   ├── TargetRefused   ad-hoc target refused    exit 2  HTTP 400   (loopback, private addresses)
+    │   └── MailFailed      mail unusable or refused exit 1  HTTP 502
+    ├── Unauthorized        no session or token      exit 2  HTTP 401   web/auth.py
+    ├── Forbidden           the role does not allow  exit 2  HTTP 403   web/auth.py
+    └── Throttled           too many failed logins   exit 2  HTTP 429   web/auth.py
 
 The exit codes are those of docs/contract.md: 0 done, 1 not finished / not delivered, 2 bad
 arguments (one line, nothing written), 3 site unreachable (``audit``, not an error: the
