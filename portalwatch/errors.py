@@ -12,7 +12,13 @@ maps them in one place (``scheduler/cli_base.py``: ``错误：<message>`` on std
     │   ├── SettingError (ValueError)                exit 2  HTTP 400   scheduler/setting_check.py
     │   ├── AuditError                               exit 2  HTTP 422   scheduler/audit.py (URL, profile, scope)
     │   ├── ProfileError (ValueError)                exit 2  HTTP 422   checks/profiles.py
-    │   └── SiteError (ValueError)                   exit 2  HTTP 422   scheduler/registry.py (registry row)
+    │   ├── SiteError (ValueError)                   exit 2  HTTP 422   scheduler/registry.py (registry row)
+    │   └── ServiceError    an operation refused     exit 2  HTTP 400   scheduler/service.py (both front ends)
+    │       ├── NotFound (NotFoundError)             exit 2  HTTP 404   no such finding, notice, audit
+    │       │   └── NoSuchSite (UnknownSiteError)    exit 2  HTTP 404   no such site
+    │       ├── NothingToNotify                      exit 2  HTTP 400   (the CLI: exit 0, a normal outcome)
+    │       ├── TargetRefused                        exit 2  HTTP 400   ad-hoc target refused (private address)
+    │       └── MailFailed                           exit 1  HTTP 502   mail refused (mail unusable: exit 2)
     ├── NotFoundError (LookupError)  no such thing   exit 2  HTTP 404   (a finding id, a notice)
     │   └── UnknownSiteError         no such site    exit 2  HTTP 404
     │       └── UnknownNoticeSite (NoticeError)      exit 2  HTTP 404   reports/notice.py
@@ -24,10 +30,6 @@ maps them in one place (``scheduler/cli_base.py``: ``错误：<message>`` on std
     ├── IncompleteError     the work did not finish  exit 1  HTTP 500   (interrupted, failed, cut short)
     ├── RenderError         a page did not render    exit 1  HTTP 502   crawler/render_handler.py (internal:
     │                                                                   the plain page stands, never shown)
-    ├── ServiceError        an operation refused     exit 2  HTTP 400   scheduler/service.py (both front ends)
-    │   ├── NotFound        no such site, finding…   exit 2  HTTP 404
-    │   ├── TargetRefused   ad-hoc target refused    exit 2  HTTP 400   (loopback, private addresses)
-    │   └── MailFailed      mail unusable or refused exit 1  HTTP 502
     ├── Unauthorized        no session or token      exit 2  HTTP 401   web/auth.py
     ├── Forbidden           the role does not allow  exit 2  HTTP 403   web/auth.py
     └── Throttled           too many failed logins   exit 2  HTTP 429   web/auth.py
@@ -35,7 +37,7 @@ maps them in one place (``scheduler/cli_base.py``: ``错误：<message>`` on std
 The exit codes are those of docs/contract.md: 0 done, 1 not finished / not delivered, 2 bad
 arguments (one line, nothing written), 3 site unreachable (``audit``, not an error: the
 finding is stored). ``portalwatch notice`` with nothing to notify exits 0 (a normal outcome
-for the command line, a 409 for the web).
+for the command line; the web answers the service's NothingToNotify, 400).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ there is no import cycle.
 
 Errors end in one place, :meth:`OneLineErrors.main`: a :class:`PortalwatchError` (see
 ``portalwatch/errors.py`` for the tree) prints ``错误：<message>`` on one line on stderr and
-exits with its ``exit_code``; Click's own usage errors print the same way, in Chinese
+exits with its ``exit_code`` (a service error's ``cli_message`` when it has one: the same
+message with the command that lists the names); Click's own usage errors print the same way, in Chinese
 (``click_zh``), naming the option, and exit 2.
 """
 
@@ -70,7 +71,7 @@ class OneLineErrors(click.Group):
             echo("已取消。", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except PortalwatchError as exc:  # the one place every portalwatch error ends
-            echo(f"错误：{exc.message}", err=True)
+            echo(f"错误：{getattr(exc, 'cli_message', None) or exc.message}", err=True)
             sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 

@@ -5,13 +5,18 @@ existing store methods and report functions, and closes it. Neither front end ho
 of its own: the web pages and the JSON API are these functions, rendered.
 
 Errors are :class:`portalwatch.errors.PortalwatchError` subclasses (Chinese one-line
-message; ``http_status`` for the web, ``exit_code`` for the CLI):
+message; ``http_status`` for the web, ``exit_code`` for the CLI; see portalwatch/errors.py):
 
-    PortalwatchError
+    InputError
     └── ServiceError            400  bad input (unknown profile, bad URL, bad registry row)
-        ├── NotFound            404  no such site, finding, notice or audit
+        ├── NotFound            404  no such site, finding, notice or audit (also a NotFoundError)
+        │   └── NoSuchSite      404  no such site (also an UnknownSiteError)
+        ├── NothingToNotify     400  no open finding to put in a notice
         ├── TargetRefused       400  an ad-hoc target the server must not visit (private address)
-        └── MailFailed          502  the mail server could not be used or refused the notice
+        └── MailFailed          502  the mail server could not be used (exit 2) or refused the notice (exit 1)
+
+An error may carry ``cli_message``: the same message with the command-line hint (which
+``portalwatch`` command lists the names); the CLI prints it, the web shows ``message``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from portalwatch.errors import PortalwatchError
+from portalwatch.errors import InputError, NotFoundError, PortalwatchError, UnknownSiteError
 from portalwatch.reports.storage import TRACKED_STATUSES, NoticeStore
 from portalwatch.scheduler import webjobs
 
@@ -36,14 +41,30 @@ TREND_RUNS = 12  # runs in the dashboard's score trend
 HISTORY_RUNS = 60  # runs in a site's score history chart
 
 
-class ServiceError(PortalwatchError):
+class ServiceError(InputError):
     """An operation refused for its input (message in Chinese)."""
 
     http_status = 400
 
+    def __init__(self, *args: object, cli_message: str | None = None, **kwargs: int | None) -> None:
+        PortalwatchError.__init__(self, *args, **kwargs)  # not UnknownSiteError's (name, message)
+        self.cli_message = " ".join(cli_message.split()) if cli_message else self.message
 
-class NotFound(ServiceError):
+
+class NotFound(ServiceError, NotFoundError):
     http_status = 404
+
+
+class NoSuchSite(NotFound, UnknownSiteError):
+    """No registered site of that name (the CLI adds which command lists them)."""
+
+    def __init__(self, name: str) -> None:
+        NotFound.__init__(self, f"没有名为“{name}”的登记网站", cli_message=UnknownSiteError(name).message)
+        self.name = name
+
+
+class NothingToNotify(ServiceError):
+    """The site has no open finding to notify (the CLI: a normal outcome, exit 0)."""
 
 
 class TargetRefused(ServiceError):
@@ -178,7 +199,7 @@ def recent_changes(db: Path, hours: int = 36, rows: list[dict[str, Any]] | None 
 def _need_site(s: NoticeStore, name: str) -> dict[str, Any]:
     site = s.site(name)
     if site is None:
-        raise NotFound(f"没有名为“{name}”的登记网站")
+        raise NoSuchSite(name)
     return site
 
 
@@ -205,7 +226,7 @@ def findings(db: Path, name: str, statuses: Iterable[str] | None = None) -> list
         raise ServiceError(f"未知的状态：{','.join(unknown)}（可选 {','.join(TRACKED_STATUSES)}）")
     with store(db) as s:
         if s.site(name) is None and not s.tracked_findings(name):
-            raise NotFound(f"没有名为“{name}”的登记网站")
+            raise NoSuchSite(name)
         rows = s.tracked_findings(name, wanted)
     out = []
     for row, doc in zip(rows, findings_json(rows)):
@@ -486,4 +507,4 @@ def runs_log(db: Path, limit: int = 100) -> dict[str, Any]:
     return {"runs": runs, "jobs": log, "failures": failures, "probes": probes}
 
 
-__all__ = ["ServiceError", "NotFound", "TargetRefused", "MailFailed"]
+__all__ = ["ServiceError", "NotFound", "NoSuchSite", "NothingToNotify", "TargetRefused", "MailFailed"]
