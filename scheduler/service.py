@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from portalwatch.errors import InputError, NotFoundError, PortalwatchError, UnknownSiteError
+from portalwatch.errors import IncompleteError, InputError, NotFoundError, PortalwatchError, UnknownSiteError
 from portalwatch.reports.storage import TRACKED_STATUSES, NoticeStore
 from portalwatch.scheduler import webjobs
 
@@ -106,6 +106,15 @@ def check_titles(ids: Iterable[str]) -> dict[str, str]:
 
 
 # -- sites and their state --------------------------------------------------------------
+
+def overview(db: Path) -> list[dict[str, Any]]:
+    """``portalwatch status``: per registered site its last run, verdict, score, open findings,
+    change since the run before and availability (``reports.overview.site_overview``)."""
+    from portalwatch.reports.overview import site_overview
+
+    with store(db) as s:
+        return site_overview(s)
+
 
 def _overview(db: Path, only: str | None = None) -> list[dict[str, Any]]:
     """Overview rows (``reports.overview.site_overview``) with registry fields and the score trend."""
@@ -215,19 +224,25 @@ def site_detail(db: Path, name: str) -> dict[str, Any]:
             "notices": notices(db, name)}
 
 
-def findings(db: Path, name: str, statuses: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """A site's tracked findings with status, first_seen, last_seen, evidence (and the check's name)."""
-    from portalwatch.reports.notice import evidence_lines
-    from portalwatch.reports.overview import findings_json
-
-    wanted = [x for x in (statuses or []) if x] or None
+def tracked_findings(db: Path, name: str, statuses: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """A site's tracked finding rows as stored, only those of ``statuses`` when given (the CLI
+    prints them; :func:`findings` describes them). A removed site keeps its findings."""
+    wanted = [x.strip() for x in (statuses or []) if x and x.strip()] or None
     unknown = [x for x in wanted or [] if x not in TRACKED_STATUSES]
     if unknown:
         raise ServiceError(f"未知的状态：{','.join(unknown)}（可选 {','.join(TRACKED_STATUSES)}）")
     with store(db) as s:
         if s.site(name) is None and not s.tracked_findings(name):
             raise NoSuchSite(name)
-        rows = s.tracked_findings(name, wanted)
+        return s.tracked_findings(name, wanted)
+
+
+def findings(db: Path, name: str, statuses: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """A site's tracked findings with status, first_seen, last_seen, evidence (and the check's name)."""
+    from portalwatch.reports.notice import evidence_lines
+    from portalwatch.reports.overview import findings_json
+
+    rows = tracked_findings(db, name, statuses)
     out = []
     for row, doc in zip(rows, findings_json(rows)):
         try:
@@ -246,9 +261,11 @@ def ignore_finding(db: Path, finding_id: str, reason: str) -> dict[str, Any]:
     with store(db) as s:
         row = s.tracked(str(finding_id).strip())
         if row is None:
-            raise NotFound(f"找不到编号为 {finding_id} 的已登记网站问题")
+            raise NotFound(f"找不到编号为 {finding_id} 的已登记网站问题",
+                           cli_message=f"找不到编号为 {finding_id} 的已登记网站问题（用 portalwatch findings 网站名称 查看编号）")
         s.ignore_finding(row["fingerprint"], reason)
-        return {"id": row["fingerprint"], "site": row["site"], "status": "ignored", "reason": reason}
+        return {"id": row["fingerprint"], "site": row["site"], "status": "ignored", "reason": reason,
+                "message": row["message"]}
 
 
 # -- ad-hoc audits and re-checks ---------------------------------------------------------
@@ -362,6 +379,55 @@ def recheck(db: Path, name: str, user: str | None = None, as_of: str | None = No
     return webjobs.create(db, "site_audit", name, profile=site.get("profile"), user=user, as_of=as_of)
 
 
+def recheck_target(db: Path, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(site, notice) a re-check of ``name`` audits and follows up: the last sent notice, else the last one."""
+    with store(db) as s:
+        site = _need_site(s, name)
+        last = s.last_notice(name, sent_only=True) or s.last_notice(name)
+    if last is None:
+        raise ServiceError(f"“{name}”还没有整改通知，无可复查",
+                           cli_message=f"“{name}”还没有整改通知，无可复查（先运行 portalwatch notice {name}）")
+    return site, last
+
+
+def run_recheck(db: Path, site: dict[str, Any], notice_row: dict[str, Any], cfg: Any) -> Any:
+    """Audit the site now (``scheduler.monitor.audit_site`` with ``cfg``), then record the
+    follow-up of the notice; the rendered follow-up report (``.text``, ``.html``).
+    IncompleteError (exit 1) when the audit did not finish: nothing is recorded."""
+    from portalwatch.reports.followup import record_followup
+    from portalwatch.reports.notice import NoticeConfig
+    from portalwatch.scheduler.monitor import audit_site
+
+    outcome = audit_site(site, cfg)  # the audit subprocess, then the finding history update
+    if outcome.run_id is None or not outcome.completed:
+        raise IncompleteError(f"复查检查未完成（{outcome.status}）：{outcome.detail or '无详细信息'}；未记录复查结果。")
+    with store(db) as s:
+        _, _, rendered = record_followup(s, notice_row["id"], outcome.run_id, NoticeConfig.from_env())
+    return rendered
+
+
+def run_targets(db: Path, names: Iterable[str] = (), all_enabled: bool = False) -> list[dict[str, Any]]:
+    """The registry rows ``portalwatch run`` audits: every enabled site (``all_enabled``), then ``names``."""
+    with store(db) as s:
+        chosen = s.sites(enabled_only=True) if all_enabled else []
+        chosen += [_need_site(s, name) for name in names]
+    if not chosen:
+        raise ServiceError("没有启用的登记网站可检查")
+    return chosen
+
+
+def auto_send(db: Path, run_ids: Iterable[int]) -> list[Any]:
+    """After a run: send a notice to each site of ``run_ids`` with serious findings never notified
+    (``reports.mail.auto_send_notices``); MailFailed (exit 2) when mail is not usable at all."""
+    from portalwatch.reports.mail import MailError, auto_send_notices
+
+    with store(db) as s:
+        try:
+            return auto_send_notices(s, run_ids=list(run_ids))
+        except MailError as exc:
+            raise MailFailed(str(exc), exit_code=exc.exit_code) from None
+
+
 def jobs(db: Path, limit: int = 50) -> list[dict[str, Any]]:
     return [_job_doc(j) for j in webjobs.recent(db, None, limit)]
 
@@ -369,23 +435,41 @@ def jobs(db: Path, limit: int = 50) -> list[dict[str, Any]]:
 # -- notices ----------------------------------------------------------------------------
 
 def draft_notice(db: Path, name: str, issued: dt.date | None = None) -> dict[str, Any]:
-    """Draft (or refresh) the site's rectification notice from its open findings."""
+    """Draft (or refresh) the site's rectification notice from its open findings
+    (NothingToNotify when it has none)."""
     from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice
 
     with store(db) as s:
         _need_site(s, name)
         try:
             return issue_notice(s, name, NoticeConfig.from_env(), issued=issued)
+        except UnknownSiteError:
+            raise NoSuchSite(name) from None
         except NoticeError as exc:
-            raise ServiceError(str(exc)) from None
+            raise NothingToNotify(str(exc)) from None
+
+
+def notice_counts(db: Path, notice_id: int) -> dict[str, Any]:
+    """A notice's items per severity and how many of them an earlier notice of the site named."""
+    with store(db) as s:
+        n = _need_notice(s, notice_id)
+        items = s.notice_items(notice_id)
+        earlier = s.notified_fingerprints(n["site"], exclude=notice_id) & {i["fingerprint"] for i in items}
+    counts = {sev: 0 for sev in ("veto", "major", "minor")}
+    for item in items:
+        counts[item["severity"]] = counts.get(item["severity"], 0) + 1
+    return {"items": len(items), "severity": counts, "earlier": len(earlier)}
+
+
+def _need_notice(s: NoticeStore, notice_id: int) -> dict[str, Any]:
+    if not list(s.db.query("select id from notices where id = ?", [notice_id])):
+        raise NotFound(f"没有编号为 {notice_id} 的整改通知")
+    return s.notice(notice_id)
 
 
 def notice(db: Path, notice_id: int) -> dict[str, Any]:
     with store(db) as s:
-        rows = list(s.db.query("select id from notices where id = ?", [notice_id]))
-        if not rows:
-            raise NotFound(f"没有编号为 {notice_id} 的整改通知")
-        return _notice_doc(s, s.notice(notice_id))
+        return _notice_doc(s, _need_notice(s, notice_id))
 
 
 def send_notice(db: Path, notice_id: int) -> dict[str, Any]:
@@ -396,10 +480,13 @@ def send_notice(db: Path, notice_id: int) -> dict[str, Any]:
     with store(db) as s:
         try:
             result = mail(s, notice_id, SmtpSettings.from_env())
-        except MailError as exc:
-            raise MailFailed(str(exc)) from None
+        except MailError as exc:  # not configured, no recipients (exit 2) or refused (exit 1)
+            raise MailFailed(str(exc), exit_code=exc.exit_code) from None
         if not result.sent:
-            raise MailFailed(f"发送失败（尝试 {result.attempts} 次）：{result.error}")
+            failed = f"发送失败（尝试 {result.attempts} 次）：{result.error}"
+            kept = ("此前已送达过，通知仍为已发送，本次失败已记入投递记录" if s.ever_delivered(notice_id)
+                    else "通知未标记为已发送")
+            raise MailFailed(failed, cli_message=f"{failed}；{kept}。")
         return {"notice_id": notice_id, "sent": True, "attempts": result.attempts,
                 "recipients": [a for a in result.recipients if a not in result.refused],
                 "refused": dict(result.refused)}
@@ -409,6 +496,23 @@ def notices(db: Path, name: str | None = None) -> list[dict[str, Any]]:
     """Notices (of one site or all) with their items count, deliveries and follow-ups."""
     with store(db) as s:
         return [_notice_doc(s, n) for n in reversed(s.notices(name))]
+
+
+def notice_history(db: Path, name: str | None = None) -> list[dict[str, Any]]:
+    """``portalwatch notices``: every notice (of one site or all), oldest first, with its items
+    count, follow-ups count, last follow-up and deliveries. A removed site keeps its history."""
+    with store(db) as s:
+        if name is not None and s.site(name) is None and not s.notices(name):
+            raise NoSuchSite(name)
+        rows = []
+        for n in s.notices(name):
+            followups = s.followups(n["id"])
+            rows.append({k: n[k] for k in ("id", "number", "site", "unit", "issued", "deadline", "status", "attempts",
+                                           "sent_at", "last_error", "recipients", "origin", "run_id")}
+                        | {"items": len(s.notice_items(n["id"])), "followups": len(followups),
+                           "last_followup": followups[-1]["results"] if followups else None,
+                           "deliveries": s.deliveries(n["id"])})
+    return rows
 
 
 def _notice_doc(s: NoticeStore, n: dict[str, Any]) -> dict[str, Any]:
@@ -459,7 +563,6 @@ def save_site(db: Path, raw: dict[str, Any]) -> dict[str, Any]:
 
 def import_sites(db: Path, filename: str, data: bytes) -> dict[str, Any]:
     """Register many sites from an uploaded CSV or YAML file: counts and the bad lines."""
-    from portalwatch.scheduler.registry import SiteError, read_registry
 
     suffix = Path(filename or "").suffix.lower()
     if suffix not in (".csv", ".yaml", ".yml", ".txt"):
@@ -467,10 +570,18 @@ def import_sites(db: Path, filename: str, data: bytes) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"registry{suffix}"
         path.write_bytes(data)
-        try:
-            report = read_registry(path)
-        except SiteError as exc:
-            raise ServiceError(str(exc)) from None
+        return import_registry(db, path)
+
+
+def import_registry(db: Path, path: Path) -> dict[str, Any]:
+    """Register many sites from a CSV or YAML file, line by line: the good lines are saved (a
+    second import updates, never duplicates), each bad line is reported ``{line, reason}``."""
+    from portalwatch.scheduler.registry import SiteError, read_registry
+
+    try:
+        report = read_registry(path)
+    except SiteError as exc:  # the file itself is unusable
+        raise ServiceError(str(exc)) from None
     with store(db) as s:
         report.refuse_registered(s.sites())
         counts = s.save_sites(report.rows)
@@ -482,6 +593,13 @@ def set_site_enabled(db: Path, name: str, enabled: bool) -> dict[str, Any]:
         _need_site(s, name)
         s.save_sites([{"name": name, "enabled": enabled}])
         return s.site(name)
+
+
+def remove_site(db: Path, name: str) -> None:
+    """Remove a site from the registry (its runs and finding history stay)."""
+    with store(db) as s:
+        if not s.remove_site(name):
+            raise NoSuchSite(name)
 
 
 def sites_registry(db: Path) -> list[dict[str, Any]]:
