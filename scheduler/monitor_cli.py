@@ -16,7 +16,7 @@ import click
 
 from portalwatch.reports.safetext import dumps, echo
 
-from portalwatch.errors import NotFoundError, UnknownSiteError
+from portalwatch.scheduler import service
 from portalwatch.scheduler.cli_base import DATE, EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -43,29 +43,17 @@ def _check_mail(send: bool) -> None:
 
 def _send_notices(db: Path, run_ids: list[int]) -> list:
     """Auto-send after ``run``: one line per site that got (or failed to get) a notice."""
-    from portalwatch.reports.mail import MailError, auto_send_notices
-    from portalwatch.reports.storage import NoticeStore
-
-    store = NoticeStore(db)
     try:
-        results = auto_send_notices(store, run_ids=run_ids)
-    except MailError as exc:
+        results = service.auto_send(db, run_ids)
+    except service.MailFailed as exc:
         echo(f"整改通知未发送：{exc}", err=True)
         return []
-    finally:
-        store.close()
     for r in results:
         if r.action == "sent":
             echo(f"已发送整改通知：{r.site} {r.number}", err=True)
         elif r.action == "failed":
             echo(f"整改通知发送失败：{r.site} {r.number or ''} {r.detail}", err=True)
     return results
-
-
-def _store(db: Path):
-    from portalwatch.reports.storage import MonitorStore
-
-    return MonitorStore(db)
 
 
 def _echo_json(value: object) -> None:
@@ -99,21 +87,10 @@ def sites() -> None:
 @db_option
 def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: bool | None, **opts: object) -> None:
     """登记一个网站；名称已存在时更新其信息（只改动给出的项）。"""
-    from portalwatch.scheduler.registry import SETTING_FIELDS, refuse_duplicate, validate_site
-
-    store = _store(db)
-    old = store.site(name) or {}
-    given = {k: v for k, v in opts.items() if v is not None}
-    settings = {**(old.get("settings") or {}), **{k: v for k, v in given.items() if k in SETTING_FIELDS}}
-    raw = {**{k: old.get(k) for k in ("profile", "unit", "region", "contact")},
-           **{k: v for k, v in given.items() if k not in SETTING_FIELDS}, **settings,
-           "name": name, "url": url, "emails": list(emails) if emails else old.get("emails"),
-           "enabled": old.get("enabled", True) if enabled is None else enabled}
-    site = validate_site(raw)  # SiteError: one line, exit 2
-    refuse_duplicate(site, store.sites())
-    counts = store.save_sites([site])
-    echo(("已登记" if counts["added"] else "已更新" if counts["updated"] else "未变化") +
-               f"：{site['name']}  {site['url']}")
+    done = service.save_site(db, {**opts, "name": name, "url": url, "emails": list(emails) or None,
+                                  "enabled": enabled})  # ServiceError (bad row): one line, exit 2
+    word = {"added": "已登记", "updated": "已更新", "unchanged": "未变化"}[done["action"]]
+    echo(f"{word}：{done['site']['name']}  {done['site']['url']}")
 
 
 @sites.command("import")
@@ -124,17 +101,12 @@ def sites_import(file: Path, db: Path) -> None:
 
     逐行校验：有错误的行按行号报告，其余行照常导入；重复导入只更新，不会重复登记。
     """
-    from portalwatch.scheduler.registry import read_registry
-
-    report = read_registry(file)  # SiteError (unusable file): one line, exit 2
-    store = _store(db)
-    report.refuse_registered(store.sites())
-    counts = store.save_sites(report.rows)
-    for line, reason in report.errors:
-        echo(f"第 {line} 行：{reason}", err=True)
-    echo(f"导入完成：新增 {counts['added']} 个，更新 {counts['updated']} 个，未变化 {counts['unchanged']} 个，"
-               f"出错 {len(report.errors)} 行。")
-    sys.exit(EXIT_INTERRUPTED if report.errors else EXIT_OK)
+    done = service.import_registry(db, file)  # ServiceError (unusable file): one line, exit 2
+    for e in done["errors"]:
+        echo(f"第 {e['line']} 行：{e['reason']}", err=True)
+    echo(f"导入完成：新增 {done['added']} 个，更新 {done['updated']} 个，未变化 {done['unchanged']} 个，"
+         f"出错 {len(done['errors'])} 行。")
+    sys.exit(EXIT_INTERRUPTED if done["errors"] else EXIT_OK)
 
 
 @sites.command("list")
@@ -144,7 +116,7 @@ def sites_list(fmt: str, db: Path) -> None:
     """列出已登记的网站。"""
     from portalwatch.reports.overview import print_sites
 
-    rows = _store(db).sites()
+    rows = service.sites_registry(db)
     _echo_json(rows) if fmt == "json" else print_sites(rows)
 
 
@@ -153,8 +125,7 @@ def sites_list(fmt: str, db: Path) -> None:
 @db_option
 def sites_remove(name: str, db: Path) -> None:
     """删除一个网站的登记（其检查记录和问题历史保留）。"""
-    if not _store(db).remove_site(name):
-        raise UnknownSiteError(name)
+    service.remove_site(db, name)
     echo(f"已删除登记：{name}（历史记录保留）")
 
 
@@ -179,16 +150,7 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
 
     if bool(names) == all_sites:
         fail("请指定 --site NAME 或 --all（二者选一）")
-    store = _store(db)
-    chosen = store.sites(enabled_only=True) if all_sites else []
-    for name in names:
-        site = store.site(name)
-        if site is None:
-            raise UnknownSiteError(name)
-        chosen.append(site)
-    store.close()
-    if not chosen:
-        fail("没有启用的登记网站可检查")
+    chosen = service.run_targets(db, names, all_enabled=all_sites)
     _check_mail(send_notices)
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
@@ -239,9 +201,9 @@ def _outcome_text(o) -> str:
 @db_option
 def status_cmd(fmt: str, db: Path) -> None:
     """所有登记网站的概况：最近检查、结论、得分、未整改问题、较上次变化、可用性。"""
-    from portalwatch.reports.overview import print_overview, site_overview
+    from portalwatch.reports.overview import print_overview
 
-    rows = site_overview(_store(db))
+    rows = service.overview(db)
     _echo_json(rows) if fmt == "json" else print_overview(rows)
 
 
@@ -253,16 +215,8 @@ def status_cmd(fmt: str, db: Path) -> None:
 def findings_cmd(name: str, statuses: str | None, fmt: str, db: Path) -> None:
     """列出一个登记网站的问题及其状态、首次和最近发现时间。"""
     from portalwatch.reports.overview import findings_json, print_findings
-    from portalwatch.reports.storage import TRACKED_STATUSES
 
-    wanted = [s.strip() for s in (statuses or "").split(",") if s.strip()] or None
-    unknown = [s for s in wanted or [] if s not in TRACKED_STATUSES]
-    if unknown:
-        fail(f"未知的状态：{','.join(unknown)}（可选 {','.join(TRACKED_STATUSES)}）")
-    store = _store(db)
-    if store.site(name) is None and not store.tracked_findings(name):
-        raise UnknownSiteError(name)
-    rows = store.tracked_findings(name, wanted)
+    rows = service.tracked_findings(db, name, (statuses or "").split(","))
     _echo_json(findings_json(rows)) if fmt == "json" else print_findings(name, rows)
 
 
@@ -272,14 +226,8 @@ def findings_cmd(name: str, statuses: str | None, fmt: str, db: Path) -> None:
 @db_option
 def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
     """将一个问题标记为已忽略（误报或可接受），以后的检查中保持忽略。"""
-    if not reason.strip():
-        fail("请填写忽略原因")
-    store = _store(db)
-    row = store.tracked(finding_id.strip())
-    if row is None:
-        raise NotFoundError(f"找不到编号为 {finding_id} 的已登记网站问题（用 portalwatch findings 网站名称 查看编号）")
-    store.ignore_finding(row["fingerprint"], reason.strip())
-    echo(f"已忽略：{row['site']} {row['message']}（编号 {row['fingerprint']}）")
+    done = service.ignore_finding(db, finding_id, reason)
+    echo(f"已忽略：{done['site']} {done['message']}（编号 {done['id']}）")
 
 
 # -- the daemon -------------------------------------------------------------------------
