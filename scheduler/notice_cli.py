@@ -15,17 +15,11 @@ from pathlib import Path
 
 import click
 
-from portalwatch.errors import UnknownSiteError
 from portalwatch.reports.safetext import clean, dumps, echo
-from portalwatch.scheduler.cli_base import DATE, EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
+from portalwatch.scheduler import service
+from portalwatch.scheduler.cli_base import DATE, EXIT_OK, db_option, fail, parse_as_of
 
 STATUS_NAMES = {"draft": "草稿", "sent": "已发送", "failed": "发送失败"}
-
-
-def _store(db: Path):
-    from portalwatch.reports.storage import NoticeStore
-
-    return NoticeStore(db)
 
 
 def _write(path: Path, html: str) -> None:
@@ -47,29 +41,23 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, 
     发文机关取自 PORTALWATCH_OFFICE；仍为默认的占位名称（XX市人民政府办公室政务公开办）时，
     生成草稿会提示，--send 则拒绝发送（退出码 2），除非加 --force。
     """
-    from portalwatch.reports.mail import DeliveryError, SmtpSettings, send_notice
-    from portalwatch.reports.notice import NoticeConfig, NoticeError, is_placeholder_office, issue_notice
+    from portalwatch.reports.mail import SmtpSettings
+    from portalwatch.reports.notice import is_placeholder_office
 
-    store = _store(db)
-    if store.site(name) is None:
-        raise UnknownSiteError(name)
-    settings = SmtpSettings.from_env() if send else None  # MailError: one line, exit 2
+    if send:
+        service.registered_site(db, name)  # an unknown site before the mail settings
+        SmtpSettings.from_env()  # MailError: one line, exit 2, nothing drafted
     try:
-        notice = issue_notice(store, name, NoticeConfig.from_env(), issued=parse_as_of(issued))
-    except NoticeError as exc:
-        if isinstance(exc, UnknownSiteError):
-            raise
+        notice = service.draft_notice(db, name, issued=parse_as_of(issued))
+    except service.NothingToNotify as exc:
         echo(f"{exc}，未生成通知。")  # nothing to notify: a normal outcome here
         sys.exit(EXIT_OK)
-    counts = {s: 0 for s in ("veto", "major", "minor")}
-    items = store.notice_items(notice["id"])
-    for item in items:
-        counts[item["severity"]] = counts.get(item["severity"], 0) + 1
-    earlier = len(store.notified_fingerprints(name, exclude=notice["id"]) & {i["fingerprint"] for i in items})
+    c = service.notice_counts(db, notice["id"])
+    counts, earlier = c["severity"], c["earlier"]
     echo(f"整改通知 {notice['number']}（{STATUS_NAMES.get(notice['status'], notice['status'])}）")
     echo(f"  收文单位：{notice['unit']}")
-    echo(f"  问题：{len(items)} 个（单项否决 {counts['veto']}，严重 {counts['major']}，一般 {counts['minor']}）"
-               + (f"，其中前次通知已指出仍未整改 {earlier} 个" if earlier else ""))
+    echo(f"  问题：{c['items']} 个（单项否决 {counts['veto']}，严重 {counts['major']}，一般 {counts['minor']}）"
+         + (f"，其中前次通知已指出仍未整改 {earlier} 个" if earlier else ""))
     echo(f"  成文日期：{notice['issued']}  整改期限：{notice['deadline']}")
     echo(f"  收件人：{'、'.join(notice['recipients']) or '（未登记邮箱）'}")
     if out:
@@ -85,15 +73,12 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, 
         if not out:
             echo("用 --out FILE 保存通知，--send 发送邮件。")
         sys.exit(EXIT_OK)
-    result = send_notice(store, notice["id"], settings)  # MailError (no recipients): one line, exit 2
-    if result.sent:
-        echo(f"已发送：{'、'.join(a for a in result.recipients if a not in result.refused)}"
-                   f"（尝试 {result.attempts} 次）")
-        for addr, reason in result.refused.items():
-            echo(f"被拒收：{addr}（{reason}）", err=True)
-        sys.exit(EXIT_OK)
-    kept = "此前已送达过，通知仍为已发送，本次失败已记入投递记录" if store.ever_delivered(notice["id"]) else "通知未标记为已发送"
-    raise DeliveryError(f"发送失败（尝试 {result.attempts} 次）：{result.error}；{kept}。")
+    # MailFailed: no recipients (exit 2) or not accepted (exit 1, "…；通知未标记为已发送。")
+    result = service.send_notice(db, notice["id"])
+    echo(f"已发送：{'、'.join(result['recipients'])}（尝试 {result['attempts']} 次）")
+    for addr, reason in result["refused"].items():
+        echo(f"被拒收：{addr}（{reason}）", err=True)
+    sys.exit(EXIT_OK)
 
 
 @click.command("recheck")
@@ -107,27 +92,13 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, 
 def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: float | None, audit_args: str | None,
                 db: Path) -> None:
     """复查：重新检查网站，逐项报告上一份整改通知中的问题已整改、未整改，以及新发现的问题。"""
-    from portalwatch.reports.followup import record_followup
-    from portalwatch.reports.notice import NoticeConfig
-    from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_site
+    from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig
 
-    store = _store(db)
-    site = store.site(name)
-    if site is None:
-        raise UnknownSiteError(name)
-    notice = store.last_notice(name, sent_only=True) or store.last_notice(name)
-    if notice is None:
-        fail(f"“{name}”还没有整改通知，无可复查（先运行 portalwatch notice {name}）")
-    store.close()
+    site, notice = service.recheck_target(db, name)  # no such site, no notice yet: one line, exit 2
     echo(f"正在复查“{name}”（整改通知 {notice['number']}）……", err=True)
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
-    outcome = audit_site(site, cfg)  # the audit subprocess, then the finding history update
-    if outcome.run_id is None or not outcome.completed:
-        fail(f"复查检查未完成（{outcome.status}）：{outcome.detail or '无详细信息'}；未记录复查结果。",
-             EXIT_INTERRUPTED)
-    store = _store(db)
-    _, _, rendered = record_followup(store, notice["id"], outcome.run_id, NoticeConfig.from_env())
+    rendered = service.run_recheck(db, site, notice, cfg)  # IncompleteError: exit 1, nothing recorded
     echo(rendered.text)
     if out:
         _write(out, rendered.html)
@@ -140,17 +111,7 @@ def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: floa
 @db_option
 def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
     """列出整改通知的历史：编号、网站、日期、期限、状态、问题数和复查结果。"""
-    store = _store(db)
-    if name is not None and store.site(name) is None and not store.notices(name):
-        raise UnknownSiteError(name)  # a removed site keeps its history: only a name never seen is unknown
-    rows = []
-    for n in store.notices(name):
-        followups = store.followups(n["id"])
-        last = followups[-1]["results"] if followups else None
-        rows.append({k: n[k] for k in ("id", "number", "site", "unit", "issued", "deadline", "status", "attempts",
-                                       "sent_at", "last_error", "recipients", "origin", "run_id")}
-                    | {"items": len(store.notice_items(n["id"])), "followups": len(followups),
-                       "last_followup": last, "deliveries": store.deliveries(n["id"])})
+    rows = service.notice_history(db, name)  # a name never seen: one line, exit 2
     if fmt == "json":
         echo(dumps(rows, indent=2))
         return

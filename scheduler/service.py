@@ -212,6 +212,12 @@ def _need_site(s: NoticeStore, name: str) -> dict[str, Any]:
     return site
 
 
+def registered_site(db: Path, name: str) -> dict[str, Any]:
+    """The registry row of ``name``, or NoSuchSite."""
+    with store(db) as s:
+        return _need_site(s, name)
+
+
 def site_detail(db: Path, name: str) -> dict[str, Any]:
     """One site: registry row, overview row, score history, findings and notices."""
     with store(db) as s:
