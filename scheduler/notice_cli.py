@@ -17,9 +17,9 @@ import click
 
 from portalwatch.reports.safetext import clean, dumps, echo
 from portalwatch.scheduler import service
-from portalwatch.scheduler.cli_base import DATE, EXIT_OK, db_option, fail, parse_as_of
+from portalwatch.scheduler.cli_base import DATE, EXIT_OK, db_option, parse_as_of
 
-STATUS_NAMES = {"draft": "草稿", "sent": "已发送", "failed": "发送失败"}
+STATUS_NAMES = service.NOTICE_STATUS_NAMES
 
 
 def _write(path: Path, html: str) -> None:
@@ -42,7 +42,6 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, 
     生成草稿会提示，--send 则拒绝发送（退出码 2），除非加 --force。
     """
     from portalwatch.reports.mail import SmtpSettings
-    from portalwatch.reports.notice import is_placeholder_office
 
     if send:
         service.registered_site(db, name)  # an unknown site before the mail settings
@@ -62,19 +61,16 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, 
     echo(f"  收件人：{'、'.join(notice['recipients']) or '（未登记邮箱）'}")
     if out:
         _write(out, notice["html"])
-    placeholder = is_placeholder_office(notice["office"])
-    if placeholder and not (send and force):
-        warning = (f"发文机关仍是占位名称“{notice['office']}”：请把 PORTALWATCH_OFFICE（环境变量或配置文件）"
-                   "设为本单位名称后再发送")
-        if send:
-            fail(f"整改通知未发送：{warning}（确需照发请加 --force）。")
+    warning = service.office_warning(notice["office"])
+    if warning and not send:
         echo(f"注意：{warning}。", err=True)
     if not send:
         if not out:
             echo("用 --out FILE 保存通知，--send 发送邮件。")
         sys.exit(EXIT_OK)
-    # MailFailed: no recipients (exit 2) or not accepted (exit 1, "…；通知未标记为已发送。")
-    result = service.send_notice(db, notice["id"])
+    # ServiceError: placeholder office without --force (exit 2); MailFailed: no recipients (exit 2)
+    # or not accepted (exit 1, "…；通知未标记为已发送。")
+    result = service.send_notice(db, notice["id"], force=force)
     echo(f"已发送：{'、'.join(result['recipients'])}（尝试 {result['attempts']} 次）")
     for addr, reason in result["refused"].items():
         echo(f"被拒收：{addr}（{reason}）", err=True)

@@ -478,11 +478,26 @@ def notice(db: Path, notice_id: int) -> dict[str, Any]:
         return _notice_doc(s, _need_notice(s, notice_id))
 
 
-def send_notice(db: Path, notice_id: int) -> dict[str, Any]:
-    """E-mail a notice to the site's registered addresses (SMTP from the environment)."""
+NOTICE_STATUS_NAMES = {"draft": "草稿", "sent": "已发送", "failed": "发送失败"}
+
+
+def office_warning(office: str | None) -> str | None:
+    """Why a notice of this issuing office must not go out (the shipped placeholder XX市…), or None."""
+    from portalwatch.reports.notice import is_placeholder_office
+
+    if not is_placeholder_office(office):
+        return None
+    return f"发文机关仍是占位名称“{office}”：请把 PORTALWATCH_OFFICE（环境变量或配置文件）设为本单位名称后再发送"
+
+
+def send_notice(db: Path, notice_id: int, *, force: bool = False) -> dict[str, Any]:
+    """E-mail a notice to the site's registered addresses (SMTP from the environment). A notice
+    whose issuing office is still the placeholder is refused unless ``force``."""
     from portalwatch.reports.mail import MailError, SmtpSettings, send_notice as mail
 
-    notice(db, notice_id)
+    warning = office_warning(notice(db, notice_id)["office"])
+    if warning and not force:
+        raise ServiceError(f"整改通知未发送：{warning}。", cli_message=f"整改通知未发送：{warning}（确需照发请加 --force）。")
     with store(db) as s:
         try:
             result = mail(s, notice_id, SmtpSettings.from_env())

@@ -40,7 +40,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 NOTICE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
 VERDICTS = ("合格", "不合格", "待人工核实", "未完成", "未检查")
 JOB_STATES = {"queued": "排队中", "running": "检查中", "done": "已完成", "failed": "失败"}
-NOTICE_STATES = {"draft": "草稿", "sent": "已发送", "failed": "发送失败"}
+NOTICE_STATES = service.NOTICE_STATUS_NAMES
 
 viewer, inspector, admin = need("viewer"), need("inspector"), need("admin")
 
