@@ -89,7 +89,7 @@ def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: b
     """登记一个网站；名称已存在时更新其信息（只改动给出的项）。"""
     done = service.save_site(db, {**opts, "name": name, "url": url, "emails": list(emails) or None,
                                   "enabled": enabled})  # ServiceError (bad row): one line, exit 2
-    word = {"added": "已登记", "updated": "已更新", "unchanged": "未变化"}[done["action"]]
+    word = service.SAVE_ACTIONS[done["action"]]
     echo(f"{word}：{done['site']['name']}  {done['site']['url']}")
 
 

@@ -560,6 +560,9 @@ def notice_html(db: Path, notice_id: int) -> str:
 
 # -- the registry -----------------------------------------------------------------------
 
+SAVE_ACTIONS = {"added": "已登记", "updated": "已更新", "unchanged": "未变化"}  # save_site's action, in words
+
+
 def save_site(db: Path, raw: dict[str, Any]) -> dict[str, Any]:
     """Register a site or update it (fields given replace the old ones); ``{site, action}``."""
     from portalwatch.scheduler.registry import SETTING_FIELDS, SiteError, refuse_duplicate, validate_site

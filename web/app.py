@@ -297,7 +297,7 @@ def create_app(db: Path, *, secret: str | None = None) -> FastAPI:
                         user: dict = Depends(admin)) -> Response:
         done = service.save_site(db, {"name": name, "url": url, "profile": profile, "unit": unit, "region": region,
                                       "contact": contact, "emails": emails})
-        word = {"added": "已登记", "updated": "已更新", "unchanged": "未变化"}[done["action"]]
+        word = service.SAVE_ACTIONS[done["action"]]
         return back("/admin", f"{word}：{done['site']['name']}")
 
     @app.post("/admin/sites/import", include_in_schema=False)
