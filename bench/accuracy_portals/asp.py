@@ -89,6 +89,8 @@ def build(b: Builder) -> None:
     news[1].extra = '<p>相关新闻：<a href="show.asp?id=9998">我镇召开年度工作总结会</a></p>' + b.waf("/admin/login.asp", 403)
     news[-3].extra = b.dead_image("/UploadFile/2019/11/201911051023.jpg")  # on the oldest news page
     notes[430].extra = b.dead_attachment("/UploadFile/2023/sbb.doc")
+    news[2].extra = "<p>镇党委对冬春农田水利建设进行安排布署，要求各村按时完成任务。</p>"
+    b.expect("content_error", "安排布署")
     b.expect("missing_column", "决策信息")
     b.expect("missing_column", "行政权力")
     nav = _nav(list(cols.values()))
@@ -103,7 +105,11 @@ def build(b: Builder) -> None:
             _article(b, col, item, nav)
     b.finish(list(cols.values()))
     rows = "".join(f'<tr><td>·<a href="{i.url.lstrip("/")}">{esc(i.title)}</a></td><td>{i.date:%m-%d}</td></tr>' for i in news[:8])
+    # the only channel: a textless image banner to the provincial platform (its address says 12345)
+    banner = (f'<table width="1000" align="center"><tr><td><a href="{b.ext}/12345/index.html" target="_blank">'
+              '<img src="images/rx.gif" width="300" height="80" border="0"></a></td></tr></table>')
     b.page("/index.asp", _head(SITE) + nav + f'<table width="1000" align="center" class="index"><tr><td class="tit">工作动态</td>'
-           f'</tr>{rows}</table>' + FOOT)
+           f'</tr>{rows}</table>' + banner + FOOT)
+    b.binary("/images/rx.gif", "png")
     b.routes["/"] = b.routes["/index.asp"]
     b.binary("/images/top.jpg", "png")

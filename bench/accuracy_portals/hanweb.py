@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .server import Response
-from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, NAMES, id_number, masked_id, Builder, Column, Item, article_extra, esc, policy_docs
 
 NAME, FAMILY, PROFILE, SITE, SEED = "hanweb", "Hanweb 大汉", "county", "清河县人民政府", 22
 PER_PAGE = 12
@@ -104,6 +104,9 @@ def build(b: Builder) -> None:
     news[5].extra = b.dead_image("/picture/0/2510091530123.jpg")
     news[9].extra = b.dead_external(refused=True)
     news[11].extra = b.waf("/module/search/index.jsp", 429) + b.live_external()
+    news[16].extra = (f'<p>对{NAMES[0]}等3户、统一社会信用代码 91130500MA0A{b.rng.randint(10000, 99999)}X 的企业予以表彰；'
+                      f'受表彰个人{NAMES[1]}（身份证号 {masked_id(id_number("130522", dt.date(1971, 4, 9), 338))}，'
+                      '联系电话 0319-0000001）。</p>')  # trap: a credit code, a masked ID, an office line
     news[15].extra = b.waf("/module/download/downfile.jsp?classid=0&filename=2511.pdf", 401)
     leaders = [Item(f"{post} {who}", _url(1202)(dt.date(2025, 1, 6), 880 + k), dt.date(2025, 1, 6))
                for k, (post, who) in enumerate(LEADERS)]
@@ -124,8 +127,12 @@ def build(b: Builder) -> None:
             _article(b, col, item, nav)
     b.finish(list(cols.values()))
     rows = "".join(f'<li><a href="{i.url}">{esc(i.title)}</a><span>[{i.date:%m-%d}]</span></li>' for i in news[:8])
+    # the county's channel: an image banner to the provincial 12345 platform (no 互动交流 menu section)
+    banner = (f'<div class="index-banner"><a href="{b.ext}/hotline/12345/wsly.html" target="_blank">'
+              '<img src="/images/12345.png" alt="12345政务服务便民热线"></a></div>')
     b.page("/index.html", _head(SITE) + nav + f'<div class="index-news"><div class="tab"><a href="{c["政务要闻"].url}">'
-           f'政务要闻</a></div><ul>{rows}</ul></div>' + FOOT)
+           f'政务要闻</a></div><ul>{rows}</ul></div>' + banner + FOOT)
+    b.binary("/images/12345.png", "png")
     b.routes["/"] = b.routes["/index.html"]
     b.binary("/images/logo.png", "png")
     b.routes["/script/0/jquery.min.js"] = Response("/* jquery */", content_type="application/javascript")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import AS_OF, SOFT_404, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, letters, SOFT_404, Builder, Column, Item, article_extra, esc, policy_docs
 from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "ucap", "开普云 ucap", "department", "安平市发展和改革委员会", 33
@@ -25,6 +25,7 @@ COLS = [  # name, slug, type, mode, menu group
     ("意见征集", "yjzj", "notice", "placeholder", "政务公开"), ("财政预决算", "czyjs", "plan", "list", "政务公开"),
     ("政府信息公开指南", "gkzn", "static", "single", "政务公开"), ("政府信息公开目录", "gkml", "static", "single", "政务公开"),
     ("政府信息公开年报", "gknb", "plan", "list", "政务公开"), ("办事指南", "bszn", "static", "single", "政务服务"),
+    ("局长信箱", "jzxx", None, "mailbox", "互动交流"),
 ]
 
 
@@ -112,8 +113,29 @@ def build(b: Builder) -> None:
     c["通知公告"].items[2].extra = b.dead_attachment("/uploadfiles/2025/10/sbb.xls")
     b.expect("missing_column", "建议提案办理")
     b.expect("missing_column", "权责清单")
+    mail = letters(b, _url("jzxx"), [
+        ("关于城区集中供暖价格的咨询", dt.date(2025, 11, 3), dt.date(2025, 11, 14), False),
+        ("新能源汽车充电桩项目备案需要哪些材料", dt.date(2025, 6, 3), None, True),  # 未回复 181 days
+        ("反映开发区企业用电报装周期过长", dt.date(2025, 3, 2), dt.date(2025, 7, 20), True),  # answered after 140 days
+        ("光伏扶贫电站收益分配问题", dt.date(2025, 1, 10), dt.date(2025, 2, 26), False),
+        ("询问2024年度重点项目申报时间", dt.date(2024, 11, 15), None, False),  # older than a year
+    ], "委办公室")
     nav = _nav(cols)
     for col in cols.values():
+        if col.mode == "mailbox":  # li rows with a status word, detail pages with labelled paragraphs
+            crumb = (f'<div class="breadcrumb"><ul><li><a href="/">首页</a></li><li><a href="{col.url}">互动交流</a></li>'
+                     f'<li><a class="CurrChnlCls" href="{col.url}">{col.name}</a></li></ul></div>')
+            lis = "".join(f'<li><a href="{m.url}" title="{esc(m.title)}">{esc(m.title)}</a><span class="state">'
+                          f'[{"已回复" if m.replied else "未回复"}]</span><span class="time">{m.posted}</span></li>' for m in mail)
+            b.page(col.url, _head(f"{col.name}-{SITE}", col.name) + nav + crumb +
+                   f'<div class="main-list"><ul class="list xx-list">{lis}</ul></div>' + FOOT)
+            for m in mail:
+                reply = (f'<p><b>答复单位：</b>{m.unit}</p><p><b>答复时间：</b>{m.replied}</p><p><b>答复内容：</b>{m.reply}</p>'
+                         if m.replied else '<p><b>答复内容：</b></p>')
+                b.page(m.url, _head(f"{m.title}-{SITE}", col.name) + nav + crumb +
+                       f'<div class="xx-detail"><h1>{esc(m.title)}</h1><p><b>来信时间：</b>{m.posted}</p>'
+                       f'<p><b>来信内容：</b>{esc(m.title)}，请予答复。</p>{reply}</div>' + FOOT)
+            continue
         if col.mode == "single":
             b.page(col.url, _head(f"{col.name}-{SITE}", col.name) + nav + f'<div class="article"><h1>{col.name}</h1>'
                    f'<div class="TRS_Editor"><p>{col.name}：本委负责全市国民经济和社会发展规划的拟订与实施。</p>{b.body(2)}</div></div>'
@@ -122,7 +144,7 @@ def build(b: Builder) -> None:
         _list(b, col, nav)
         for item in col.items:
             _article(b, col, item, nav)
-    b.finish(list(cols.values()))
+    b.finish([col for col in cols.values() if col.mode != "mailbox"])
     rows = "".join(f'<li><a href="{i.url}">{esc(i.title)}</a><span>{i.date}</span></li>' for i in news[:7])
     b.page("/index.html", _head(SITE) + nav + f'<div class="index-dt"><h3>工作动态</h3><ul>{rows}</ul></div>' + FOOT)
     b.routes["/"] = b.routes["/index.html"]
