@@ -42,6 +42,9 @@ BUILTIN_CHECKS: dict[str, str | None] = {
     "unanswered_message": "portalwatch.checks.unanswered_message.UnansweredMessage",
     "privacy_exposure": "portalwatch.checks.privacy_exposure.PrivacyExposure",
     "content_error": "portalwatch.checks.content_error.ContentError",
+    "service_guide_incomplete": "portalwatch.checks.service_guide_incomplete.ServiceGuideIncomplete",
+    "site_identity": "portalwatch.checks.site_identity.SiteIdentity",
+    "missing_annual_report": "portalwatch.checks.missing_annual_report.MissingAnnualReport",
 }
 
 

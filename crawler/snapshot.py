@@ -168,6 +168,15 @@ class Page:
     messages: list[Message] = field(default_factory=list)  # consultation messages (consultation pages only)
     personal: list[PersonalHit] = field(default_factory=list)  # personal identifiers shown (masked)
     text_hits: list[TextHit] = field(default_factory=list)  # sentences holding terms checks asked for
+    # A service guide (办事指南) and its key elements: canonical names whose label has content,
+    # and every canonical label seen (content or not); see crawler/extract/guide.py.
+    is_guide: bool = False
+    guide_elements: list[str] = field(default_factory=list)
+    guide_labels: list[str] = field(default_factory=list)
+    # Footer identification items (政府网站标识码, ICP备案号, ...) -> the text shown, and whether the
+    # footer could be read: "ok", "script" (may be written by a script: undecided), "none", "".
+    footer: dict[str, str] = field(default_factory=dict)
+    footer_status: str = ""
 
     @property
     def column_name(self) -> str:

@@ -18,6 +18,8 @@ from lxml import etree
 
 from .datastore import Datastores, expand_datastores
 from .docnum import cited_doc_numbers, own_doc_number
+from .footer import extract_footer
+from .guide import extract_guide
 from .layout import Layout, find_layout
 from .links import extract_links
 from .lists import extract_lists
@@ -53,7 +55,8 @@ _COMMENT_YEAR = re.compile(r"<!--\s*((?:19|20)\d{2})\s*[-/.年]?\s*-->\s*(\d{1,2
 PAGE_KEYS = (
     "title", "meta", "pub_date", "pub_date_text", "links", "nav", "list_items", "other_items", "placeholder",
     "pagination", "doc_number", "cited_doc_numbers", "cited_titles", "breadcrumb", "text_length", "empty_list",
-    "nav_status", "list_total_pages", "list_partial", "messages", "personal", "text_hits",
+    "nav_status", "list_total_pages", "list_partial", "messages", "personal", "text_hits", "is_guide",
+    "guide_elements", "guide_labels", "footer", "footer_status",
 )
 
 
@@ -63,6 +66,7 @@ def empty_page() -> dict[str, Any]:
         "other_items": [], "placeholder": "", "pagination": [], "doc_number": "", "cited_doc_numbers": [],
         "cited_titles": [], "breadcrumb": [], "text_length": 0, "empty_list": "", "nav_status": "",
         "list_total_pages": 0, "list_partial": False, "messages": [], "personal": [], "text_hits": [],
+        "is_guide": False, "guide_elements": [], "guide_labels": [], "footer": {}, "footer_status": "",
     }
 
 
@@ -187,6 +191,11 @@ def mask_fields(out: dict[str, Any]) -> None:
                     for i in out[key]]
     for key in ("breadcrumb", "cited_titles", "cited_doc_numbers"):
         out[key] = [mask_numbers(t) for t in out[key]]
+    out["footer"] = {k: mask_numbers(v) for k, v in out["footer"].items()}
+    # a citizen's letter row may print the writer's phone or ID beside the title
+    out["messages"] = [m if mask_numbers(m.title) is m.title and mask_numbers(m.evidence) is m.evidence
+                       else replace(m, title=mask_numbers(m.title), evidence=mask_numbers(m.evidence))
+                       for m in out["messages"]]
 
 
 def _extract(html: str, url: str, as_of: dt.date, with_nav: bool,
@@ -232,6 +241,10 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool,
     texts = [title or out["title"], body]
     out["cited_doc_numbers"] = _safe(lambda: cited_doc_numbers(texts, own), [], "cited_doc_numbers")
     out["cited_titles"] = _safe(lambda: quoted_titles(texts), [], "cited_titles")
+    out["is_guide"], out["guide_elements"], out["guide_labels"] = _safe(lambda: extract_guide(
+        root, title=out["title"], breadcrumb=out["breadcrumb"], meta=meta, list_count=len(out["list_items"]),
+        text=body, layout=layout), (False, [], []), "guide")
+    out["footer"], out["footer_status"] = _safe(lambda: extract_footer(root, layout.footer), ({}, ""), "footer")
     out["personal"] = _safe(lambda: [PersonalHit(*h) for h in find_personal(body, root, as_of)], [], "personal")
     if terms:
         out["text_hits"] = _safe(lambda: [TextHit(*h) for h in find_terms((out["title"], body), terms)], [],

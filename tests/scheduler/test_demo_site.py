@@ -24,7 +24,8 @@ from portalwatch.scheduler.demo import DEFECTS, demo_source, render_demo_site, s
 
 AS_OF = dt.date(2026, 11, 20)
 CONTRACT_CHECKS = {"site_unreachable", "dead_link", "missing_column", "empty_column", "stale_column",
-                   "stale_homepage", "missing_interpretation", "unanswered_message", "privacy_exposure", "content_error"}
+                   "stale_homepage", "missing_interpretation", "unanswered_message", "privacy_exposure", "content_error",
+                   "service_guide_incomplete", "site_identity", "missing_annual_report"}
 REQUIRED = {  # the township profile's columns and the names the demo uses for them
     "乡镇概况": "乡镇简介", "机构职能": "机构职能", "法规文件": "政策法规", "决策信息": "决策信息",
     "行政权力": "行政权力", "财政信息": "预决算公开", "社会服务": "社会服务", "工作动态": "新闻动态",
@@ -323,6 +324,18 @@ def test_the_audit_finds_every_staged_defect(site, tmp_path):
         (error,) = by_check["content_error"]
         assert urlsplit(error["url"]).path == "/xwdt/content_1006.html"
         assert error["evidence"]["wrong"] == "一如继往" and error["evidence"]["correction"] == "一如既往"
+    if "service_guide_incomplete" in registered:  # only the one guide left incomplete, 3 complete ones pass
+        (guide,) = by_check["service_guide_incomplete"]
+        assert urlsplit(guide["url"]).path == "/shfw/content_4004.html" and guide["evidence"]["missing_count"] == 8
+    if "site_identity" in registered:  # every page carries its identification but 部门动态's articles
+        (identity,) = by_check["site_identity"]
+        assert identity["evidence"]["item"] == "meta:ContentSource" and identity["evidence"]["pages_lacking"] == 6
+        assert identity["severity"] == "minor"
+    if "missing_annual_report" in registered:  # the 2024 report is there (Arabic year), 2025's is not
+        (report,) = by_check["missing_annual_report"]
+        assert report["evidence"]["required_year"] == AS_OF.year - 1
+        assert [s["years"] for s in report["evidence"]["reports_seen"]] and all(
+            s["years"] == [AS_OF.year - 2] for s in report["evidence"]["reports_seen"])
 
 
 def test_site_root_is_a_plain_directory(tmp_path):
