@@ -66,6 +66,15 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:SiteIDCode")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ArticleTitle")
+    b.expect("site_identity", "meta:PubDate")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, str(k), t, url=f"list.asp?classid={k}" if m == "list" else f"about.asp?classid={k}", mode=m)
             for n, k, t, m in COLS}
     c = cols

@@ -42,7 +42,7 @@ def _nav(cols: list[Column]) -> str:
 
 
 FOOT = ('<table width="980" align="center"><tr><td align="center" class="foot">主办：龙泉乡人民政府　网站标识码：5101000066'
-        '　蜀ICP备00000066号<br>联系电话：028-0000000</td></tr></table></body></html>')
+        '　蜀ICP备00000066号</td></tr></table></body></html>')
 
 
 def _pager(count: int, current: int) -> str:
@@ -85,6 +85,16 @@ def _calendar() -> str:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:SiteIDCode")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ArticleTitle")
+    b.expect("site_identity", "meta:PubDate")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("site_identity", "footer:联系方式")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, s, t, url=f"/{s}/index.html", mode=m) for n, s, t, m in COLS}
     c = cols
     b.fill(c["工作动态"], 30, AS_OF - dt.timedelta(days=60), _url("gzdt"), step=7, place="龙泉乡")  # stale

@@ -89,6 +89,9 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, str(cid), t, url=f"/col/col{cid}/index.html", mode=m)
             for _, members in GROUPS for n, cid, t, m in members}
     ids = {n: cid for _, members in GROUPS for n, cid, *_ in members}

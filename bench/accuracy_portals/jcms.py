@@ -45,7 +45,7 @@ def _nav(cols: dict[str, Column], service: str, consult: str) -> str:
             f'<li><a href="{consult}" target="_blank">在线咨询</a></li></ul></div>')
 
 
-FOOT = ('<div class="foot">主办单位：临江市人力资源和社会保障局　网站标识码：2201000077　吉ICP备00000077号　'
+FOOT = ('<div class="foot">主办单位：临江市人力资源和社会保障局　网站标识码：2201000077　吉ICP备00000077号　吉公网安备 22010002000077号　'
         '咨询电话：12333</div></body></html>')
 
 
@@ -67,6 +67,9 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, str(k), t, url=f"/col/col{k}/index.html", mode=m) for n, k, t, m in COLS}
     ids = {n: k for n, k, *_ in COLS}
     c = cols

@@ -74,6 +74,13 @@ def _article(b: Builder, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ArticleTitle")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     b.calendar(f"{ROOT}/rili.jhtml")
     cols = {n: Column(n, s, t, url=f"{ROOT}/child/{s}/index.jhtml", mode=m) for n, s, t, m, _ in COLS}
     c = cols

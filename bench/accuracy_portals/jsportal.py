@@ -51,6 +51,12 @@ def _shell(title: str, main: str, extra: str = "") -> str:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, s, t, url=f"/{s}/index.html", mode=m) for _, members in GROUPS for n, s, t, m in members}
     c = cols
     b.fill(c["工作动态"], 25, AS_OF - dt.timedelta(days=1), _url("gzdt"), step=3, place="云岭镇")

@@ -29,7 +29,8 @@ GROUPS = [
     ("新闻中心", [("工作动态", "xwzx/gzdt", "news", "list"), ("通知公告", "xwzx/tzgg", "notice", "list")]),
     ("政务公开", [("政策文件", "zwgk/zcwj", "notice", "list"), ("政策解读", "zwgk/zcjd", "notice", "list"),
               ("决策信息", "zwgk/jcxx", "notice", "placeholder"), ("财政信息", "zwgk/czxx", "plan", "list"),
-              ("行政权力", "zwgk/xzql", "plan", "list")]),
+              ("行政权力", "zwgk/xzql", "plan", "list"),
+              ("政府信息公开年报", "zwgk/gknb", "plan", "list")]),
     ("便民服务", [("便民服务", "bmfw", "static", "single")]),
     ("互动交流", [("镇长信箱", "hdjl/zzxx", None, "mailbox"), ("在线访谈", "hdjl/zxft", None, "interview"),
               ("调查征集", "hdjl/dczj", None, "single")]),
@@ -65,7 +66,7 @@ PAGER_JS = """function createPageHTML(n, i, name, ext) { if (n <= 1) return; var
 for (var k = 0; k < n; k++) { var f = k == 0 ? name + '.' + ext : name + '_' + k + '.' + ext;
 h += (k == i ? '<span>' + (k + 1) + '</span>' : '<a href="' + f + '">' + (k + 1) + '</a>') + ' '; }
 document.write(h); }"""
-FOOT = ('<div class="footer"><p>主办单位：青山镇人民政府　网站标识码：3301000011　浙ICP备00000011号</p>'
+FOOT = ('<div class="footer"><p>主办单位：青山镇人民政府　网站标识码：3301000011　浙ICP备00000011号　浙公网安备 33010002000011号</p>'
         '<p>地址：青山镇政府路1号　电话：0571-0000000</p></div></body></html>')
 
 
@@ -121,7 +122,9 @@ def _mailbox(b: Builder, col: Column, mail: list[Letter], nav: str) -> None:
         reply = (f'<tr><th>回复单位</th><td>{m.unit}</td></tr><tr><th>回复时间</th><td>{m.replied}</td></tr>'
                  f'<tr><th>回复内容</th><td>{m.reply}</td></tr>') if m.replied else \
             '<tr><th>回复单位</th><td></td></tr><tr><th>回复时间</th><td></td></tr><tr><th>回复内容</th><td></td></tr>'
-        b.page(m.url, _head(f"{m.title}_{col.name}_{SITE}", col.name) + nav + f'<div class="main"><div class="crumb">{crumb}'
+        meta = (f'<meta name="ArticleTitle" content="{esc(m.title)}"><meta name="PubDate" content="{m.posted} 10:21">'
+                f'<meta name="ContentSource" content="{SITE}">')
+        b.page(m.url, _head(f"{m.title}_{col.name}_{SITE}", col.name, meta) + nav + f'<div class="main"><div class="crumb">{crumb}'
                f'</div><table class="xx_detail"><tr><th>信件标题</th><td>{esc(m.title)}</td></tr><tr><th>留言时间</th>'
                f'<td>{m.posted} 10:21:07</td></tr><tr><th>留言内容</th><td>{esc(m.title)}，望有关部门尽快解决。</td></tr>'
                f'{reply}</table></div>' + FOOT)
@@ -155,6 +158,7 @@ def _gongshi(b: Builder) -> str:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
     cols = {n: Column(n, slug, t, url=f"/{slug}/index.html", mode=m)
             for _, members in GROUPS for n, slug, t, m in members}
     c = cols
@@ -165,6 +169,9 @@ def build(b: Builder) -> None:
     b.fill(c["行政权力"], 5, AS_OF - dt.timedelta(days=100), _url("zwgk/xzql"), step=40)
     policy_docs(b, c["政策文件"], c["政策解读"], "青政发", _url("zwgk/zcwj"), _url("zwgk/zcjd"), AS_OF - dt.timedelta(days=3),
                 with_interp=3, without=2)
+    for year in (2024, 2023):  # last year's report is out (due 31 January)
+        day = dt.date(year + 1, 1, 18)
+        c["政府信息公开年报"].items.append(Item(f"{SITE}{year}年政府信息公开工作年度报告", _url("zwgk/gknb")(day, b.next_id()), day))
     news, notes = c["工作动态"].items, c["通知公告"].items
     news[3].extra = b.dead_page("/xwzx/gzdt/202510/t20251002_999.html")
     news[7].extra = b.dead_image("/xwzx/gzdt/images/P020251101_4.jpg")

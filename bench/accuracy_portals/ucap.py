@@ -94,6 +94,8 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "footer:公安机关备案号")
     b.fallback = Response(SOFT_404)  # a soft-404 server: unknown URLs answer 200
     cols = {n: Column(n, s, t, url=f"/xxgk/{s}/index.shtml", mode=m) for n, s, t, m, _ in COLS}
     c = cols
@@ -132,7 +134,9 @@ def build(b: Builder) -> None:
             for m in mail:
                 reply = (f'<p><b>答复单位：</b>{m.unit}</p><p><b>答复时间：</b>{m.replied}</p><p><b>答复内容：</b>{m.reply}</p>'
                          if m.replied else '<p><b>答复内容：</b></p>')
-                b.page(m.url, _head(f"{m.title}-{SITE}", col.name) + nav + crumb +
+                meta = (f'<meta name="ArticleTitle" content="{esc(m.title)}"><meta name="PubDate" content="{m.posted}">'
+                        f'<meta name="ContentSource" content="{SITE}">')
+                b.page(m.url, _head(f"{m.title}-{SITE}", col.name, meta) + nav + crumb +
                        f'<div class="xx-detail"><h1>{esc(m.title)}</h1><p><b>来信时间：</b>{m.posted}</p>'
                        f'<p><b>来信内容：</b>{esc(m.title)}，请予答复。</p>{reply}</div>' + FOOT)
             continue
