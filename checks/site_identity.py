@@ -51,11 +51,21 @@ def footer_code(value: str) -> str:
     return m.group(1) if m else ""
 
 
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:s?html?|jhtml|aspx?|php|jsp)$", re.I)
+
+
+def _root(url: str) -> str:
+    """The homepage under its other name: ``/index.html`` (``default.asp`` …) and ``/`` are one page."""
+    if "?" in url or "#" in url:
+        return url
+    return _INDEX_FILE.sub("/", url)
+
+
 def page_kind(site: Snapshot, page: Page) -> str:
     """``home``, ``list`` (a column page: a main list, no publication date of its own), ``article``
     (a publication date or document number and no main list) or ``other``."""
     home = site.home
-    if home is not None and page.final_url == home.final_url:
+    if home is not None and (page.final_url == home.final_url or _root(page.final_url) == _root(home.final_url)):
         return "home"
     if page.list_items and page.pub_date is None and not page.doc_number and "ArticleTitle" not in page.meta:
         return "list"

@@ -80,6 +80,9 @@ def build(b: Builder) -> None:
     b.expect("site_identity", "meta:ArticleTitle")
     b.expect("site_identity", "meta:ContentSource")
     b.expect("site_identity", "footer:公安机关备案号")
+    # the activity calendar (rili.jhtml) is a bare page of its own: no SiteName, no SiteIDCode either
+    b.expect("site_identity", "meta:SiteName")
+    b.expect("site_identity", "meta:SiteIDCode")
     b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     b.calendar(f"{ROOT}/rili.jhtml")
     cols = {n: Column(n, s, t, url=f"{ROOT}/child/{s}/index.jhtml", mode=m) for n, s, t, m, _ in COLS}
