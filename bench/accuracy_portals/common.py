@@ -298,3 +298,13 @@ NAMES = ["张建华", "李秀英", "王德明", "刘桂兰", "陈志刚", "杨�
 
 def masked_id(number: str) -> str:
     return number[:6] + "*" * 8 + number[-4:]
+
+
+# -- service guides (办事指南) -----------------------------------------------------------------
+def guide_table(rows: list[tuple[str, str]], cls: str = "bszn") -> str:
+    """A two-column guide table: label cell, value cell."""
+    return f'<table class="{cls}">' + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+
+
+def guide_dl(rows: list[tuple[str, str]]) -> str:
+    return '<dl class="guide">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"

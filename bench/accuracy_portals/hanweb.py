@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .server import Response
-from .common import AS_OF, NAMES, id_number, masked_id, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, NAMES, guide_dl, id_number, masked_id, Builder, Column, Item, article_extra, esc, policy_docs
 
 NAME, FAMILY, PROFILE, SITE, SEED = "hanweb", "Hanweb 大汉", "county", "清河县人民政府", 22
 PER_PAGE = 12
@@ -119,7 +119,23 @@ def build(b: Builder) -> None:
     for leader in leaders:
         leader.extra = "<p>负责县政府全面工作。</p>"
         _article(b, c["领导之窗"], leader, nav)
+    # 办事服务: a catalogue table of services (elements as headers, one row a service: no guide) and
+    # one complete guide written as a definition list
+    guide_url = "/art/2025/6/3/art_1231_7701.html"
+    catalogue = ('<table class="sxml"><tr><th>事项名称</th><th>办理机构</th><th>办理时限</th><th>收费标准</th><th>办事指南</th></tr>'
+                 f'<tr><td>城乡居民最低生活保障</td><td>县民政局</td><td>30个工作日</td><td>不收费</td><td><a href="{guide_url}">查看</a></td></tr>'
+                 '<tr><td>残疾人两项补贴</td><td>县残联</td><td>20个工作日</td><td>不收费</td><td>—</td></tr>'
+                 '<tr><td>临时救助</td><td>县民政局</td><td>15个工作日</td><td>不收费</td><td>—</td></tr></table>')
+    guide = guide_dl([("事项名称", "城乡居民最低生活保障"), ("设定依据", "《社会救助暂行办法》"), ("申请条件", "共同生活的家庭成员人均收入低于当地低保标准"),
+                      ("所需材料", "户口簿、身份证、家庭收入情况说明"), ("受理地点", "户籍所在地乡镇人民政府"), ("受理机构", "乡镇人民政府"),
+                      ("是否收费", "否"), ("办理时限", "30个工作日"), ("咨询电话", "0319-0000003"), ("办理流程", "申请—审核—公示—审批")])
+    b.page(guide_url, _head(f"城乡居民最低生活保障办事指南 {SITE}", "办事服务") + nav +
+           f'<div class="main"><div class="sp_title">城乡居民最低生活保障办事指南</div><div id="zoom">{guide}</div></div>' + FOOT)
     for col in cols.values():
+        if col.name == "办事服务":
+            b.page(col.url, _head(f"{col.name} {SITE}", col.name) + nav + f'<div class="main"><div id="zoom">{catalogue}</div></div>'
+                   + FOOT)
+            continue
         if col.mode == "single":
             text = f"<p>{col.name}：清河县位于省境东南部，辖6镇3乡，总面积502平方公里。</p>" + b.body(2)
             b.page(col.url, _head(f"{col.name} {SITE}", col.name) + nav + f'<div class="main"><div id="zoom">{text}</div></div>'

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import AS_OF, letters, SOFT_404, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, guide_table, letters, SOFT_404, Builder, Column, Item, article_extra, esc, policy_docs
 from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "ucap", "开普云 ucap", "department", "安平市发展和改革委员会", 33
@@ -24,7 +24,7 @@ COLS = [  # name, slug, type, mode, menu group
     ("政策文件", "zcwj", "notice", "list", "政务公开"), ("政策解读", "zcjd", "notice", "list", "政务公开"),
     ("意见征集", "yjzj", "notice", "placeholder", "政务公开"), ("财政预决算", "czyjs", "plan", "list", "政务公开"),
     ("政府信息公开指南", "gkzn", "static", "single", "政务公开"), ("政府信息公开目录", "gkml", "static", "single", "政务公开"),
-    ("政府信息公开年报", "gknb", "plan", "list", "政务公开"), ("办事指南", "bszn", "static", "single", "政务服务"),
+    ("政府信息公开年报", "gknb", "plan", "list", "政务公开"), ("办事指南", "bszn", "static", "list", "政务服务"),
     ("局长信箱", "jzxx", None, "mailbox", "互动交流"),
 ]
 
@@ -122,6 +122,23 @@ def build(b: Builder) -> None:
         ("光伏扶贫电站收益分配问题", dt.date(2025, 1, 10), dt.date(2025, 2, 26), False),
         ("询问2024年度重点项目申报时间", dt.date(2024, 11, 15), None, False),  # older than a year
     ], "委办公室")
+    # 办事指南: two complete guides in table layout (one with the synonyms), one lacking 5 elements
+    complete_syn = [("事项名称", "企业投资项目备案"), ("法定依据", "《企业投资项目核准和备案管理条例》（国务院令第673号）"),
+                    ("受理条件", "在本市行政区域内投资建设的、不涉及国家安全的企业投资项目"),
+                    ("申请材料", "1.项目备案信息表；2.企业营业执照复印件"), ("受理地点", "市政务服务中心二楼发改窗口"),
+                    ("实施主体", SITE), ("收费依据及标准", "不收费"), ("承诺时限", "即时办结"),
+                    ("咨询电话", "0311-0000002"), ("办理程序", "网上申报—窗口受理—备案—公开")]
+    complete = [("事项名称", "固定资产投资项目节能审查"), ("设定依据", "《固定资产投资项目节能审查办法》"),
+                ("申请条件", "年综合能源消费量1000吨标准煤以上的固定资产投资项目"), ("办理材料", "节能报告；项目建设单位申请文件"),
+                ("办理地点", "市政务服务中心二楼"), ("办理机构", "资源节约和环境保护科"), ("收费标准", "免费"),
+                ("办理时间", "工作日 9:00—12:00，13:30—17:00"), ("联系电话", "0311-0000003"), ("办理流程", "申请—受理—审查—决定")]
+    partial = [("事项名称", "粮食收购资格认定"), ("申请条件", "具备经营资金筹措能力"), ("办理材料", "申请书；营业执照"),
+               ("办理地点", "市政务服务中心二楼"), ("联系电话", "0311-0000004")]
+    for rows in (complete_syn, complete, partial):
+        item = Item(f"{rows[0][1]}办事指南", _url("bszn")(None, b.next_id()), AS_OF - dt.timedelta(days=200))
+        item.extra = guide_table(rows)
+        c["办事指南"].items.append(item)
+    b.expect("service_guide_incomplete", b.url(c["办事指南"].items[2].url))
     nav = _nav(cols)
     for col in cols.values():
         if col.mode == "mailbox":  # li rows with a status word, detail pages with labelled paragraphs
