@@ -19,6 +19,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from portalwatch.errors import InputError
+
 COLUMN_TYPES = ("news", "notice", "plan", "static")
 TYPE_LABELS = {"news": "动态类", "notice": "通知公告/政策文件类", "plan": "人事/规划/财政类", "static": "概况/职能类"}
 BUILTIN = ("township", "department", "county")
@@ -83,8 +85,10 @@ def _rebuild(fields: dict[str, Any]) -> Profile:
     return Profile(**fields)
 
 
-class ProfileError(ValueError):
+class ProfileError(InputError, ValueError):
     """A profile name or file that cannot be used (message in Chinese, fit for the CLI)."""
+
+    exit_code, http_status = 2, 422
 
 
 def _read_yaml(text: str, where: str) -> dict[str, Any]:

@@ -51,6 +51,8 @@ BUILTIN_CHECKS: dict[str, str | None] = {
 class CheckLoadError(PortalwatchError):
     """A configured or built-in check cannot be loaded: one Chinese line naming the config line."""
 
+    exit_code, http_status = 2, 500  # the office's configuration, not the request, is wrong
+
 
 def load_object(path: str) -> Any:
     module_name, _, attr = path.rpartition(".")

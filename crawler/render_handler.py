@@ -34,6 +34,7 @@ from scrapy.http import Response, TextResponse
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from portalwatch.crawler.render import DEFAULT_IDLE_TIMEOUT, DEFAULT_TIMEOUT
+from portalwatch.errors import PortalwatchError
 
 BLOCKED_TYPES = frozenset({"image", "media", "font", "ping"})
 # Visitor statistics and share widgets common on Chinese government sites: never content.
@@ -43,8 +44,10 @@ TRACKER_HOSTS = ("hm.baidu.com", "cnzz.com", "51.la", "google-analytics.com", "g
 _META_CHARSET = re.compile(rb"(<meta\b[^>]*?charset\s*=\s*[\"']?)([\w.:-]+)", re.I)
 
 
-class RenderError(Exception):
+class RenderError(PortalwatchError):
     """Rendering a page failed; the plain page stands."""
+
+    exit_code, http_status = 1, 502  # internal: caught by the render middleware, never shown
 
 
 def abort_request(request: PlaywrightRequest) -> bool:

@@ -28,6 +28,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Callable, Iterable, Mapping
 
+from portalwatch.errors import PortalwatchError
 from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice, settings_reader
 from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
@@ -36,8 +37,16 @@ SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 SERIOUS = ("veto", "major")
 
 
-class MailError(Exception):
+class MailError(PortalwatchError):
     """Mail cannot be attempted: settings missing or invalid, or no recipients (Chinese message)."""
+
+    exit_code, http_status = 2, 503
+
+
+class DeliveryError(MailError):
+    """The mail server did not accept the notice (every attempt is in ``notice_deliveries``)."""
+
+    exit_code, http_status = 1, 502
 
 
 @dataclass

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Mapping
 import jinja2
 import markupsafe
 
+from portalwatch.errors import PortalwatchError, UnknownSiteError
 from portalwatch.reports.privacy import mask_tree
 from portalwatch.reports.safetext import clean
 from portalwatch.reports.storage import ACTIVE_STATUSES, NoticeStore
@@ -40,13 +41,29 @@ from portalwatch.reports.summary import SEVERITY_NAMES, counted_score
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_OFFICE = "XX市人民政府办公室政务公开办"
+
+
+def is_placeholder_office(office: str | None) -> bool:
+    """The issuing office is still the shipped placeholder (XX市…): not fit to go out."""
+    return not office or office == DEFAULT_OFFICE or "XX" in office.upper()
+
+
 DEFAULT_NUMBER = "〔{year}〕第{seq}号"
 DEFAULT_DAYS = 10
 SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2}
 CN_NUMERALS = "一二三四五六七八九十"
 
-class NoticeError(Exception):
+
+class NoticeError(PortalwatchError):
     """A notice cannot be made (unknown site, nothing to notify): message in Chinese."""
+
+    exit_code, http_status = 2, 409
+
+
+class UnknownNoticeSite(UnknownSiteError, NoticeError):
+    """The notice names no registered site."""
+
+    exit_code, http_status = 2, 404
 
 
 # -- settings ---------------------------------------------------------------------------
@@ -168,7 +185,7 @@ def issue_notice(store: NoticeStore, site_name: str, config: NoticeConfig | None
     config = config or NoticeConfig.from_env()
     site = store.site(site_name)
     if site is None:
-        raise NoticeError(f"没有名为“{site_name}”的登记网站")
+        raise UnknownNoticeSite(site_name)
     notified = store.notified_fingerprints(site_name)
     items = [f for f in store.tracked_findings(site_name, ACTIVE_STATUSES)
              if not (only_unnotified and f["fingerprint"] in notified)]

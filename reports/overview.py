@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from portalwatch.reports.availability import availability
 from portalwatch.reports.safetext import clean_tree
 from portalwatch.reports.storage import MonitorStore
 from portalwatch.reports.summary import CHECK_NAMES, RUN_STATE_NAMES, SEVERITY_NAMES, check_order, counted_score
@@ -29,8 +30,6 @@ def _console(out: TextIO | None) -> Console:
 
 def site_overview(store: MonitorStore) -> list[dict[str, Any]]:
     """One row per registered site: last run, verdict, score, open findings by check, changes."""
-    from portalwatch.scheduler.probes import availability
-
     rows = []
     for site in store.sites():
         runs = store.site_runs(site["name"], limit=20)

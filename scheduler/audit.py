@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from portalwatch.errors import InputError
 from portalwatch.checks.base import Context
 from portalwatch.checks.registry import CheckLoadError, CheckResults, check_class, enabled_checks, run_checks
 from portalwatch.crawler.collector import Collector
@@ -30,8 +31,10 @@ from portalwatch.scheduler.runstate import (CUT_SHORT, SCORED, CrawlEnd, Watched
 log = logging.getLogger(__name__)
 
 
-class AuditError(Exception):
+class AuditError(InputError):
     """A problem with the audit's input: reported in one line, nothing written (exit 2)."""
+
+    exit_code, http_status = 2, 422
 
 
 @dataclass

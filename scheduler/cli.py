@@ -5,131 +5,34 @@ URL, ``--set`` value or ``--db`` (one-line error, nothing written); 3 site unrea
 finding is stored); 1 the audit did not finish: interrupted or failed (the run is kept,
 unscored), or cut short by ``--time-limit`` (what was seen is stored and printed, the run is
 marked ``cut_short``, never complete). The run states are decided in scheduler/runstate.py.
+Every other command's exit status, and the one place errors become them: ``cli_base.py``.
+
+This module defines the ``portalwatch`` group and the audit/demo/checks commands, and at its
+end adds every other module's commands with ``main.add_command`` (a new command module lists
+its commands there; it imports ``cli_base``, never this module).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import logging
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from portalwatch import __version__
-from portalwatch.reports.safetext import SafeFormatter, dumps, echo
-
-EXIT_OK, EXIT_INTERRUPTED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-
-
-def default_db() -> Path:
-    return Path(os.environ.get("PORTALWATCH_DB") or "portalwatch.db")
-
-
-def check_db(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    """Every command's ``--db``: refuse an unusable file in one line before anything is written."""
-    from portalwatch.scheduler.dbpath import db_problem
-
-    problem = db_problem(value)
-    if problem:
-        fail(problem)
-    return value
-
-
-db_option = click.option("--db", "db", type=click.Path(path_type=Path), default=default_db, callback=check_db,
-                         show_default="$PORTALWATCH_DB 或 ./portalwatch.db", help="SQLite 数据库文件")
-
-
-def parse_as_of(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD：{value}") from None
-
-
-def parse_settings(pairs: tuple[str, ...]) -> dict[str, object]:
-    """``--set`` pairs as settings (values JSON-decoded when they can be), checked by type."""
-    from portalwatch.scheduler.setting_check import SettingError, check_settings
-
-    settings: dict[str, object] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            fail(f"--set 应为 KEY=VALUE：{pair}")
-        try:
-            settings[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            settings[key.strip()] = value
-    try:
-        check_settings(settings)
-    except SettingError as exc:
-        fail(str(exc))
-    return settings
-
-
-class Duration(click.ParamType):
-    """Seconds, as ``portalwatch run --time-limit`` takes them; ``90s``, ``30m``, ``4h`` work too."""
-
-    name = "duration"
-    UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600}
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        if isinstance(value, (int, float)):
-            seconds = float(value)
-        else:
-            text = str(value).strip().lower()
-            unit = next((u for u in sorted(self.UNITS, key=len, reverse=True) if text.endswith(u)), "")
-            try:
-                seconds = float(text[:len(text) - len(unit)]) * self.UNITS.get(unit, 1)
-            except ValueError:
-                self.fail(f"应为秒数或带单位的时长（如 90s、30m、4h）：{value}", param, ctx)
-        if not seconds >= 1:
-            self.fail(f"时长至少 1 秒：{value}", param, ctx)
-        return seconds
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    echo(f"错误：{message}", err=True)
-    sys.exit(code)
-
-
-class OneLineErrors(click.Group):
-    """Usage errors in one line (``错误：…``, exit 2), as the contract asks, not Click's usage block."""
-
-    def main(self, *args, **kwargs):  # type: ignore[override]
-        kwargs["standalone_mode"] = False
-        try:
-            code = super().main(*args, **kwargs)
-        except click.exceptions.NoArgsIsHelpError as exc:  # a bare group: its help, as before
-            exc.show()
-            sys.exit(exc.exit_code)
-        except click.UsageError as exc:
-            hint = f"（用法见 {exc.ctx.command_path} --help）" if exc.ctx is not None else ""
-            echo(f"错误：{exc.format_message()}{hint}", err=True)
-            sys.exit(EXIT_USAGE)
-        except click.ClickException as exc:
-            echo(f"错误：{exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            echo("已取消。", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
+from portalwatch.reports.safetext import dumps, echo
+from portalwatch.scheduler import doctor, monitor_cli, notice_cli, web_cli, workers
+from portalwatch.scheduler.cli_base import (  # noqa: F401 - re-exported for older importers
+    DATE, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, Duration, OneLineErrors, check_db, db_option,
+    default_db, fail, parse_as_of, parse_settings, setup_logging)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="portalwatch")
-@click.option("-v", "--verbose", count=True, help="输出更多日志（-vv 为调试日志）")
+@click.option("-v", "--verbose", count=True, help="输出更多日志（-vv 为调试日志）；放在子命令前后均可")
 def main(verbose: int) -> None:
     """portalwatch：政府网站合规检查与监测工具。"""
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(level)
-    logging.basicConfig(level=level, handlers=[handler])
+    setup_logging(verbose)
 
 
 @main.command()
@@ -139,7 +42,7 @@ def main(verbose: int) -> None:
 @db_option
 @click.option("--max-pages", type=click.IntRange(1), default=5000, show_default=True, help="最多抓取的页面数")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--render", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
               help="何时用无头浏览器渲染页面")
 @click.option("--concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
@@ -162,7 +65,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
           raw_settings: tuple[str, ...], time_limit: float | None = None, site_name: str | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
-    from portalwatch.scheduler.audit import AuditError, AuditOptions, run_audit
+    from portalwatch.scheduler.audit import AuditOptions, run_audit
     from portalwatch.scheduler.runstate import ignore_signals
 
     opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
@@ -172,10 +75,7 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     if time_limit is not None:
         opts.time_limit = time_limit
     try:
-        result = run_audit(opts)
-    except AuditError as exc:
-        fail(str(exc))
-        return
+        result = run_audit(opts)  # AuditError: one line, exit 2 (cli_base)
     except KeyboardInterrupt:
         ignore_signals()
         fail("审计被中断，已保存的数据保持完整，本次运行标记为未完成。", EXIT_INTERRUPTED)
@@ -196,14 +96,25 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
         fail(f"审计被中断（运行编号 {result.run_id}）：{reason}。本次运行标记为未完成，不评分。", EXIT_INTERRUPTED)
     if result.status not in ("complete", "unreachable"):
         fail(f"审计失败（运行编号 {result.run_id}）：{reason}。本次运行不评分。", EXIT_INTERRUPTED)
-    sys.exit(EXIT_UNREACHABLE if result.status == "unreachable" else EXIT_OK)
+    if result.status == "unreachable":  # one line on stderr, whatever the format: the reason, not a traceback
+        # the homepage was not read, so the one veto finding is the unreachability (its check owns the id)
+        found = next((f for f in result.document.get("findings") or [] if f.get("severity") == "veto"), {})
+        why = (found.get("evidence") or {}).get("reason_text") or reason or "原因不明"
+        echo(f"网站无法访问：{why}（{found.get('url') or url}）；已记录单项否决，运行编号 {result.run_id}。", err=True)
+        sys.exit(EXIT_UNREACHABLE)
+    sys.exit(EXIT_OK)
 
 
 @main.command()
-@db_option
-@click.option("--as-of", "as_of", default=None, help="演示网站的日期基准（默认今天）")
+@click.option("--db", "db", type=click.Path(path_type=Path), default=Path("portalwatch-demo.db"), callback=check_db,
+              show_default=True, help="演示用的 SQLite 数据库文件（与正式数据库分开）")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="演示网站的日期基准（默认今天）")
 def demo(db: Path, as_of: str | None) -> None:
-    """在本机启动内置的示例乡镇网站并检查它（无需联网）。"""
+    """在本机启动内置的示例乡镇网站并检查它（无需联网）。
+
+    示例网站登记为“示范镇”（停用，夜间检查不会检查它），结果记入问题历史，
+    结束时列出可在同一数据库上继续的命令（findings、notice、status）。
+    """
     from portalwatch.scheduler.demo import run_demo
 
     sys.exit(run_demo(parse_as_of(as_of), db, []))
@@ -227,7 +138,8 @@ def list_checks() -> None:
         echo()
 
 
-from portalwatch.scheduler.monitor_cli import register as _register_monitor; _register_monitor(main)  # noqa: E402,E702
-from portalwatch.scheduler.doctor import register as _register_doctor; _register_doctor(main)  # noqa: E402,E702
-from portalwatch.scheduler.notice_cli import register as _register_notice; _register_notice(main)  # noqa: E402,E702
-from portalwatch.scheduler.workers import register as _register_workers; _register_workers(main)  # noqa: E402,E702
+# Every command, registered here and nowhere else (the command modules import cli_base, not this module).
+for _command in (*monitor_cli.COMMANDS, *notice_cli.COMMANDS, workers.worker_cmd, workers.collect_cmd,
+                 web_cli.users, web_cli.serve):
+    main.add_command(_command)
+doctor.register(main)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -181,17 +182,66 @@ def child_env() -> dict[str, str]:
     return env
 
 
+DEMO_SITE = "示范镇"
+DEMO_UNIT = "示范镇人民政府"
+DEFAULT_DEMO_DB = Path("portalwatch-demo.db")  # not the office's database: a fake site does not belong there
+
+
+def register_demo_site(db_path: Path, url: str) -> None:
+    """Register the demo portal as 示范镇 (disabled: nightly runs never audit it), so that
+    ``findings``/``notice``/``status`` work on the demo's results."""
+    from portalwatch.reports.storage import MonitorStore
+    from portalwatch.scheduler.registry import validate_site
+
+    store = MonitorStore(db_path)
+    try:
+        store.save_sites([validate_site({"name": DEMO_SITE, "url": url, "profile": "township", "unit": DEMO_UNIT,
+                                         "enabled": "0"})])
+    finally:
+        store.close()
+
+
+def fold_into_history(db_path: Path, pid: int, since: str) -> int | None:
+    """Fold the demo's run into the finding history (as ``portalwatch run`` does); its run id."""
+    from portalwatch.reports.storage import MonitorStore
+
+    store = MonitorStore(db_path)
+    try:
+        run = store.run_of_process(DEMO_SITE, pid, since=since)
+        if run is None or run["status"] not in ("complete", "unreachable"):
+            return None
+        store.update_history(run["id"], DEMO_SITE)
+        return run["id"]
+    finally:
+        store.close()
+
+
+def next_steps(db_path: Path) -> list[str]:
+    """The commands that continue on the demo's database (the path spelt out, quoted for the shell)."""
+    db = shlex.quote(str(db_path))
+    return [f"portalwatch findings {DEMO_SITE} --db {db}",
+            f"portalwatch notice {DEMO_SITE} --db {db} --out {DEMO_SITE}整改通知.html",
+            f"portalwatch status --db {db}"]
+
+
 def run_demo(as_of: dt.date | None, db_path: Path, extra_args: Sequence[str] = ()) -> int:
-    """Render and serve the demo portal, audit it in a subprocess, and return the audit's exit code."""
+    """Render and serve the demo portal, audit it in a subprocess as the registered site 示范镇,
+    fold the run into the finding history, and return the audit's exit code."""
+    from portalwatch.reports.storage import now_iso
+
     as_of = as_of or dt.date.today()
+    db_path = Path(db_path).resolve()  # said once, used by the audit and by the commands shown
     workdir = Path(tempfile.mkdtemp(prefix="portalwatch-demo-"))
     server = None
     try:
         root = render_demo_site(workdir / "site", as_of)
         server, url = serve_directory(root)
-        say(f"示例网站“示范镇人民政府”已在 {url} 启动（日期基准 {as_of.isoformat()}），开始检查……")
+        register_demo_site(db_path, url)
+        say(f"示例网站“{DEMO_UNIT}”已在 {url} 启动（日期基准 {as_of.isoformat()}），开始检查……")
+        say(f"数据库：{db_path}")
         cmd = [sys.executable, "-m", "portalwatch", "audit", url, "--as-of", as_of.isoformat(),
-               "--db", str(db_path), "--delay", "0", "--concurrency", "8", *extra_args]
+               "--db", str(db_path), "--site-name", DEMO_SITE, "--delay", "0", "--concurrency", "8", *extra_args]
+        started = now_iso()
         proc = subprocess.Popen(cmd, env=child_env())
         try:
             code = proc.wait()
@@ -200,10 +250,13 @@ def run_demo(as_of: dt.date | None, db_path: Path, extra_args: Sequence[str] = (
             say("演示已中断。")
             return 130
         if code in (0, 3):
+            fold_into_history(db_path, proc.pid, started)
             say("说明：该示例网站故意设置了以下问题，可与上面的结果对照：")
             for check, text in DEFECTS:
                 say(f"  - {check}：{text}")
-            say(f"结果已保存到 {db_path}")
+            say(f"结果已保存到 {db_path}（示例网站登记为“{DEMO_SITE}”，已停用，夜间检查不会检查它）。接着可以：")
+            for line in next_steps(db_path):
+                say(f"  {line}")
         return code
     finally:
         if server is not None:

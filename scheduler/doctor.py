@@ -219,7 +219,7 @@ def register(main: Any) -> None:
     def doctor(db: Path | None, timeout: float, broker: str | None) -> None:
         """检查本机运行环境：Python、依赖、数据库、Chromium（页面渲染）、邮件设置，配置了消息队列时还有队列与工作机。"""
         from portalwatch import __version__
-        from portalwatch.scheduler.cli import default_db
+        from portalwatch.scheduler.cli_base import default_db
 
         db = db or default_db()
         echo(f"portalwatch {__version__} 运行环境检查")

@@ -1,7 +1,7 @@
 """Monitoring commands: ``sites``, ``run``, ``status``, ``findings``, ``ignore``, ``schedule``.
 
-Registered onto the ``portalwatch`` group by ``register(main)`` (one line at the end of
-``cli.py``). Exit statuses: 0 done; 1 some audits did not complete, or some registry rows
+Plain Click commands, listed in ``COMMANDS``; ``cli.py`` adds them to the ``portalwatch``
+group. Exit statuses: 0 done; 1 some audits did not complete, or some registry rows
 were rejected (the good ones are imported); 2 bad arguments (unknown site, unusable file).
 """
 
@@ -16,17 +16,8 @@ import click
 
 from portalwatch.reports.safetext import dumps, echo
 
-_groups: list[click.Group] = []  # groups registered before this module finished importing
-
-
-def register(main: click.Group) -> None:
-    """Add the monitoring commands to ``main`` (now, or when this module has finished importing)."""
-    _groups.append(main)
-    if "COMMANDS" in globals():
-        _add_commands()
-
-
-from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, db_option, fail, parse_as_of  # noqa: E402
+from portalwatch.errors import NotFoundError, UnknownSiteError
+from portalwatch.scheduler.cli_base import DATE, EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 AUDIT_ARGS = click.option("--audit-args", default=None, hidden=True, envvar="PORTALWATCH_AUDIT_ARGS",
@@ -38,14 +29,16 @@ SEND_NOTICES = click.option("--send-notices", is_flag=True,
 
 
 def _check_mail(send: bool) -> None:
-    """Fail before any audit when notices are to be mailed but SMTP is not configured."""
+    """Fail before any audit when notices are to be mailed but SMTP or the issuing office is not configured."""
     if send:
-        from portalwatch.reports.mail import MailError, SmtpSettings
+        from portalwatch.reports.mail import SmtpSettings
+        from portalwatch.reports.notice import NoticeConfig, is_placeholder_office
 
-        try:
-            SmtpSettings.from_env()
-        except MailError as exc:
-            fail(str(exc))
+        SmtpSettings.from_env()  # MailError: one line, exit 2
+        office = NoticeConfig.from_env().office
+        if is_placeholder_office(office):
+            fail(f"--send-notices 被拒绝：发文机关仍是占位名称“{office}”，请把 PORTALWATCH_OFFICE"
+                 "（环境变量或配置文件）设为本单位名称")
 
 
 def _send_notices(db: Path, run_ids: list[int]) -> list:
@@ -106,7 +99,7 @@ def sites() -> None:
 @db_option
 def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: bool | None, **opts: object) -> None:
     """登记一个网站；名称已存在时更新其信息（只改动给出的项）。"""
-    from portalwatch.scheduler.registry import SETTING_FIELDS, SiteError, refuse_duplicate, validate_site
+    from portalwatch.scheduler.registry import SETTING_FIELDS, refuse_duplicate, validate_site
 
     store = _store(db)
     old = store.site(name) or {}
@@ -116,12 +109,8 @@ def sites_add(name: str, url: str, db: Path, emails: tuple[str, ...], enabled: b
            **{k: v for k, v in given.items() if k not in SETTING_FIELDS}, **settings,
            "name": name, "url": url, "emails": list(emails) if emails else old.get("emails"),
            "enabled": old.get("enabled", True) if enabled is None else enabled}
-    try:
-        site = validate_site(raw)
-        refuse_duplicate(site, store.sites())
-    except SiteError as exc:
-        fail(str(exc))
-        return
+    site = validate_site(raw)  # SiteError: one line, exit 2
+    refuse_duplicate(site, store.sites())
     counts = store.save_sites([site])
     echo(("已登记" if counts["added"] else "已更新" if counts["updated"] else "未变化") +
                f"：{site['name']}  {site['url']}")
@@ -135,13 +124,9 @@ def sites_import(file: Path, db: Path) -> None:
 
     逐行校验：有错误的行按行号报告，其余行照常导入；重复导入只更新，不会重复登记。
     """
-    from portalwatch.scheduler.registry import SiteError, read_registry
+    from portalwatch.scheduler.registry import read_registry
 
-    try:
-        report = read_registry(file)
-    except SiteError as exc:
-        fail(str(exc))
-        return
+    report = read_registry(file)  # SiteError (unusable file): one line, exit 2
     store = _store(db)
     report.refuse_registered(store.sites())
     counts = store.save_sites(report.rows)
@@ -169,7 +154,7 @@ def sites_list(fmt: str, db: Path) -> None:
 def sites_remove(name: str, db: Path) -> None:
     """删除一个网站的登记（其检查记录和问题历史保留）。"""
     if not _store(db).remove_site(name):
-        fail(f"没有名为“{name}”的登记网站")
+        raise UnknownSiteError(name)
     echo(f"已删除登记：{name}（历史记录保留）")
 
 
@@ -178,7 +163,7 @@ def sites_remove(name: str, db: Path) -> None:
 @click.command("run")
 @click.option("--site", "names", multiple=True, help="要检查的登记网站名称（可重复）")
 @click.option("--all", "all_sites", is_flag=True, help="检查所有启用的登记网站")
-@click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="同时检查的网站数 [默认 CPU 核数]")
 @TIME_LIMIT
 @SEND_NOTICES
@@ -199,7 +184,7 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     for name in names:
         site = store.site(name)
         if site is None:
-            fail(f"没有名为“{name}”的登记网站")
+            raise UnknownSiteError(name)
         chosen.append(site)
     store.close()
     if not chosen:
@@ -276,7 +261,7 @@ def findings_cmd(name: str, statuses: str | None, fmt: str, db: Path) -> None:
         fail(f"未知的状态：{','.join(unknown)}（可选 {','.join(TRACKED_STATUSES)}）")
     store = _store(db)
     if store.site(name) is None and not store.tracked_findings(name):
-        fail(f"没有名为“{name}”的登记网站")
+        raise UnknownSiteError(name)
     rows = store.tracked_findings(name, wanted)
     _echo_json(findings_json(rows)) if fmt == "json" else print_findings(name, rows)
 
@@ -292,8 +277,7 @@ def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
     store = _store(db)
     row = store.tracked(finding_id.strip())
     if row is None:
-        fail(f"找不到编号为 {finding_id} 的已登记网站问题")
-        return
+        raise NotFoundError(f"找不到编号为 {finding_id} 的已登记网站问题（用 portalwatch findings 网站名称 查看编号）")
     store.ignore_finding(row["fingerprint"], reason.strip())
     echo(f"已忽略：{row['site']} {row['message']}（编号 {row['fingerprint']}）")
 
@@ -311,7 +295,7 @@ def ignore_cmd(finding_id: str, reason: str, db: Path) -> None:
               help="停机错过的检查在重启后多久内补做（秒）")
 @click.option("--probe-interval", type=click.FloatRange(1), default=3600, show_default=True,
               help="可用性监测间隔（秒），默认每站每天 24 次")
-@click.option("--as-of", "as_of", default=None, hidden=True)
+@click.option("--as-of", "as_of", type=DATE, default=None, hidden=True)
 @SEND_NOTICES
 @AUDIT_ARGS
 @db_option
@@ -355,14 +339,3 @@ def schedule_cmd(jobs: int | None, cron: str | None, time_limit: float | None, r
 
 COMMANDS = (sites, run_cmd, status_cmd, findings_cmd, ignore_cmd, schedule_cmd)
 
-
-def _add_commands() -> None:
-    for group in _groups:
-        for command in COMMANDS:
-            group.add_command(command)
-
-
-_add_commands()  # for ``cli.py`` when it was imported through this module
-
-
-__all__ = ["register", "EXIT_USAGE"]

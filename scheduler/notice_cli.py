@@ -1,22 +1,23 @@
 """Notice commands: ``notice``, ``recheck`` and ``notices`` (the history).
 
-Registered onto the ``portalwatch`` group by ``register(main)`` (one line at the end of
-``cli.py``). Exit statuses: 0 done (also when there is nothing to notify); 1 the e-mail
+Plain Click commands, listed in ``COMMANDS``; ``cli.py`` adds them to the ``portalwatch``
+group. Exit statuses: 0 done (also when there is nothing to notify); 1 the e-mail
 was not accepted, or the re-check audit did not finish; 2 bad arguments (unknown site,
 no notice to re-check, mail not configured).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shlex
 import sys
 from pathlib import Path
 
 import click
 
+from portalwatch.errors import UnknownSiteError
 from portalwatch.reports.safetext import clean, dumps, echo
-
-from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
+from portalwatch.scheduler.cli_base import DATE, EXIT_INTERRUPTED, EXIT_OK, db_option, fail, parse_as_of
 
 STATUS_NAMES = {"draft": "草稿", "sent": "已发送", "failed": "发送失败"}
 
@@ -37,24 +38,28 @@ def _write(path: Path, html: str) -> None:
 @click.argument("name")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="把通知保存为 HTML 文件")
 @click.option("--send", is_flag=True, help="用电子邮件发送给网站登记的联系邮箱")
-@click.option("--date", "issued", default=None, help="成文日期 YYYY-MM-DD（默认今天），整改期限由此起算")
+@click.option("--date", "issued", type=DATE, default=None, help="成文日期 YYYY-MM-DD（默认今天），整改期限由此起算")
+@click.option("--force", is_flag=True, help="发文机关仍为占位名称（XX市……）时也发送")
 @db_option
-def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: Path) -> None:
-    """生成（并可发送）一个登记网站的整改通知，列出其未整改的问题。"""
-    from portalwatch.reports.mail import MailError, SmtpSettings, send_notice
-    from portalwatch.reports.notice import NoticeConfig, NoticeError, issue_notice
+def notice_cmd(name: str, out: Path | None, send: bool, issued: dt.date | None, force: bool, db: Path) -> None:
+    """生成（并可发送）一个登记网站的整改通知，列出其未整改的问题。
+
+    发文机关取自 PORTALWATCH_OFFICE；仍为默认的占位名称（XX市人民政府办公室政务公开办）时，
+    生成草稿会提示，--send 则拒绝发送（退出码 2），除非加 --force。
+    """
+    from portalwatch.reports.mail import DeliveryError, SmtpSettings, send_notice
+    from portalwatch.reports.notice import NoticeConfig, NoticeError, is_placeholder_office, issue_notice
 
     store = _store(db)
+    if store.site(name) is None:
+        raise UnknownSiteError(name)
+    settings = SmtpSettings.from_env() if send else None  # MailError: one line, exit 2
     try:
-        settings = SmtpSettings.from_env() if send else None
         notice = issue_notice(store, name, NoticeConfig.from_env(), issued=parse_as_of(issued))
-    except MailError as exc:
-        fail(str(exc))
-        return
     except NoticeError as exc:
-        if store.site(name) is None:
-            fail(str(exc))
-        echo(f"{exc}，未生成通知。")
+        if isinstance(exc, UnknownSiteError):
+            raise
+        echo(f"{exc}，未生成通知。")  # nothing to notify: a normal outcome here
         sys.exit(EXIT_OK)
     counts = {s: 0 for s in ("veto", "major", "minor")}
     items = store.notice_items(notice["id"])
@@ -69,15 +74,18 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: 
     echo(f"  收件人：{'、'.join(notice['recipients']) or '（未登记邮箱）'}")
     if out:
         _write(out, notice["html"])
+    placeholder = is_placeholder_office(notice["office"])
+    if placeholder and not (send and force):
+        warning = (f"发文机关仍是占位名称“{notice['office']}”：请把 PORTALWATCH_OFFICE（环境变量或配置文件）"
+                   "设为本单位名称后再发送")
+        if send:
+            fail(f"整改通知未发送：{warning}（确需照发请加 --force）。")
+        echo(f"注意：{warning}。", err=True)
     if not send:
         if not out:
             echo("用 --out FILE 保存通知，--send 发送邮件。")
         sys.exit(EXIT_OK)
-    try:
-        result = send_notice(store, notice["id"], settings)
-    except MailError as exc:
-        fail(str(exc))
-        return
+    result = send_notice(store, notice["id"], settings)  # MailError (no recipients): one line, exit 2
     if result.sent:
         echo(f"已发送：{'、'.join(a for a in result.recipients if a not in result.refused)}"
                    f"（尝试 {result.attempts} 次）")
@@ -85,13 +93,13 @@ def notice_cmd(name: str, out: Path | None, send: bool, issued: str | None, db: 
             echo(f"被拒收：{addr}（{reason}）", err=True)
         sys.exit(EXIT_OK)
     kept = "此前已送达过，通知仍为已发送，本次失败已记入投递记录" if store.ever_delivered(notice["id"]) else "通知未标记为已发送"
-    fail(f"发送失败（尝试 {result.attempts} 次）：{result.error}；{kept}。", EXIT_INTERRUPTED)
+    raise DeliveryError(f"发送失败（尝试 {result.attempts} 次）：{result.error}；{kept}。")
 
 
 @click.command("recheck")
 @click.argument("name")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="把复查报告保存为 HTML 文件")
-@click.option("--as-of", "as_of", default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--time-limit", type=click.FloatRange(1), default=None, help="复查检查的最长时间（秒）")
 @click.option("--audit-args", default=None, hidden=True, envvar="PORTALWATCH_AUDIT_ARGS",
               help="传给 portalwatch audit 的附加参数（测试与调优用）")
@@ -106,7 +114,7 @@ def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: floa
     store = _store(db)
     site = store.site(name)
     if site is None:
-        fail(f"没有名为“{name}”的登记网站")
+        raise UnknownSiteError(name)
     notice = store.last_notice(name, sent_only=True) or store.last_notice(name)
     if notice is None:
         fail(f"“{name}”还没有整改通知，无可复查（先运行 portalwatch notice {name}）")
@@ -133,6 +141,8 @@ def recheck_cmd(name: str, out: Path | None, as_of: str | None, time_limit: floa
 def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
     """列出整改通知的历史：编号、网站、日期、期限、状态、问题数和复查结果。"""
     store = _store(db)
+    if name is not None and store.site(name) is None and not store.notices(name):
+        raise UnknownSiteError(name)  # a removed site keeps its history: only a name never seen is unknown
     rows = []
     for n in store.notices(name):
         followups = store.followups(n["id"])
@@ -161,7 +171,5 @@ def notices_cmd(name: str | None, fmt: str, db: Path) -> None:
             echo(f"    投递 {(d['at'] or '')[:19].replace('T', ' ')} {outcome}" + (f"（{d['error']}）" if d["error"] else ""))
 
 
-def register(main: click.Group) -> None:
-    for command in (notice_cmd, recheck_cmd, notices_cmd):
-        main.add_command(command)
 
+COMMANDS = (notice_cmd, recheck_cmd, notices_cmd)

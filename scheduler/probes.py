@@ -25,6 +25,7 @@ from typing import Any, Iterable
 
 from portalwatch.checks import availability as rule
 from portalwatch.checks.availability import MIN_PROBES, VETO_RATE, WARN_RATE, WINDOW_DAYS  # noqa: F401
+from portalwatch.reports.availability import availability  # noqa: F401 - also read here, by evaluate()
 from portalwatch.reports.storage import MonitorStore, now_iso
 
 PROBE_TIMEOUT = float(os.environ.get("PORTALWATCH_PROBE_TIMEOUT", 15.0))  # national limit, seconds
@@ -77,15 +78,6 @@ def probe_sites(store: MonitorStore, sites: Iterable[dict[str, Any]], workers: i
     for site in sites:
         evaluate(store, site)
     return rows
-
-
-def availability(store: MonitorStore, site: str, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The rolling-week figures of one site and their level: ok, warning, veto or insufficient."""
-    now = now or dt.datetime.now().astimezone()
-    since = (now - dt.timedelta(days=WINDOW_DAYS)).isoformat(timespec="seconds")
-    counts = store.probe_counts(site, since)
-    rate, level = rule.level(counts["total"], counts["failed"])
-    return {**counts, "rate": round(rate, 4), "level": level, "since": since, "window_days": WINDOW_DAYS}
 
 
 def availability_fingerprint(site_url: str) -> str:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from portalwatch.errors import InputError
 from portalwatch.crawler.scope import SCOPES, host_key, site_directory
 from portalwatch.scheduler.audit import AuditError, load_profile, normalise_url
 
@@ -39,8 +40,10 @@ TRUE = {"1", "true", "yes", "y", "on", "是", "启用"}
 FALSE = {"0", "false", "no", "n", "off", "否", "停用", "禁用"}
 
 
-class SiteError(ValueError):
+class SiteError(InputError, ValueError):
     """A registry row that cannot be used; the message is Chinese and names the field."""
+
+    exit_code, http_status = 2, 422
 
 
 @dataclass

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from portalwatch.errors import InputError
 
-class SettingError(ValueError):
+
+class SettingError(InputError, ValueError):
     """A ``--set`` value that cannot work; the message is one Chinese line."""
+
+    exit_code, http_status = 2, 400
 
 
 BOOL_WORDS = {"true", "false", "1", "0"}

@@ -565,7 +565,7 @@ BROKER = click.option("--broker", envvar="PORTALWATCH_BROKER", default=None,
 def worker_cmd(broker: str | None, concurrency: int | None, visibility_timeout: float, hostname: str | None,
                loglevel: str) -> None:
     """检查工作机：从消息队列领取检查任务，抓取并检查网站，把结果送回数据库所在的机器（本机不需要数据库）。"""
-    from portalwatch.scheduler.cli import fail
+    from portalwatch.scheduler.cli_base import fail
 
     broker = broker_url(broker)
     if not broker:
@@ -593,7 +593,7 @@ def collect_cmd(broker: str | None, wait: float, db: Path | None) -> None:
     """保存工作机送回、尚未入库的检查结果（如超过当晚时限才返回的结果），并更新问题历史。"""
     from portalwatch.reports.overview import RUN_STATUS_NAMES
     from portalwatch.reports.runimport import token_rows
-    from portalwatch.scheduler.cli import EXIT_INTERRUPTED, EXIT_OK, check_db, default_db, fail
+    from portalwatch.scheduler.cli_base import EXIT_INTERRUPTED, EXIT_OK, check_db, default_db, fail
 
     broker = broker_url(broker)
     if not broker:

@@ -52,7 +52,8 @@ class SmtpServer:
     def env(self, **extra: str) -> dict[str, str]:
         return {"PORTALWATCH_SMTP_HOST": "127.0.0.1", "PORTALWATCH_SMTP_PORT": str(self.port),
                 "PORTALWATCH_SMTP_SECURITY": "none", "PORTALWATCH_SMTP_FROM": "政务公开办 <gkb@example.gov.cn>",
-                "PORTALWATCH_SMTP_BACKOFF": "0.01", "PORTALWATCH_SMTP_TIMEOUT": "10", **extra}
+                "PORTALWATCH_SMTP_BACKOFF": "0.01", "PORTALWATCH_SMTP_TIMEOUT": "10",
+                "PORTALWATCH_OFFICE": "某某县人民政府办公室政务公开办", **extra}
 
 
 def free_port() -> int:

@@ -169,7 +169,7 @@ def test_sites_without_email_or_smtp_settings_are_reported(db_path):
         assert "starttls" in str(exc)
     else:
         raise AssertionError("bad security accepted")
-    env = {"PORTALWATCH_SMTP_HOST": "127.0.0.1", "PORTALWATCH_SMTP_FROM": "f@example.gov.cn"}
+    env = {"PORTALWATCH_SMTP_HOST": "127.0.0.1", "PORTALWATCH_SMTP_FROM": "f@example.gov.cn", "PORTALWATCH_OFFICE": "某某县政务公开办"}
     no_mail = run_cli("notice", "某某镇", "--send", "--db", str(db_path), env=env)
     assert no_mail.code == 2 and "未登记收件邮箱" in no_mail.stderr
     assert [r.action for r in auto_send_notices(store, sites=["某某镇"], settings=SmtpSettings.from_env(env))] == ["skipped"]

@@ -1,0 +1,1 @@
+"""The inspectors' web workplace (``portalwatch serve``): see web/app.py."""
