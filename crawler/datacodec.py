@@ -36,7 +36,7 @@ def encode(value: Any) -> Any:
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: encode(getattr(value, name)) for name, _, init in _hints(type(value)) if init}
+        return _encoder(type(value))(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -54,67 +54,138 @@ def encode(value: Any) -> Any:
 
 def decode(tp: Any, data: Any) -> Any:
     """The value of type ``tp`` that ``encode`` turned into ``data``."""
-    if tp is Any or tp is object:
-        return data
+    fn = _decoder(tp)
+    return data if fn is None else fn(data)
+
+
+# -- codecs compiled once per type: the state of a 50,000-page site is millions of values ----------
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _is_plain(tp: Any) -> bool:
+    """Values of ``tp`` are their own JSON form (no conversion either way)."""
+    if tp in _PLAIN:
+        return True
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return all(isinstance(a, _PLAIN) for a in typing.get_args(tp))
+    if origin is typing.Union or origin is types.UnionType:
+        return all(_is_plain(a) for a in typing.get_args(tp))
+    return False
+
+
+@functools.lru_cache(maxsize=None)
+def _encoder(cls: type) -> Any:
+    """A function encoding instances of dataclass ``cls`` (fields of plain types copied as they are)."""
+    plain, other = [], []
+    for name, tp, init in _hints(cls):
+        if not init:
+            continue
+        if _is_plain(tp) or tp is float:
+            plain.append(name)
+            continue
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is list and args and (_is_plain(args[0]) or args[0] is float):
+            other.append((name, list))
+        elif origin is list and args and isinstance(args[0], type) and dataclasses.is_dataclass(args[0]):
+            item = args[0]
+            other.append((name, lambda v, item=item: [_encoder(type(x))(x) if type(x) is item else encode(x)
+                                                       for x in v]))
+        else:
+            other.append((name, encode))
+
+    def enc(obj: Any) -> dict[str, Any]:
+        out = {name: getattr(obj, name) for name in plain}
+        for name, fn in other:
+            out[name] = fn(getattr(obj, name))
+        return out
+
+    return enc
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(tp: Any) -> Any:
+    """A function turning encoded data back into a ``tp``; None when the data is the value."""
+    if tp is Any or tp is object or _is_plain(tp):
+        return None
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Union or origin is types.UnionType:
-        if data is None and _NONE in args:
-            return None
         candidates = [a for a in args if a is not _NONE]
         if len(candidates) == 1:
-            return decode(candidates[0], data)
-        return _decode_union(candidates, data)
-    if origin is typing.Literal:
-        return data
+            inner = _decoder(candidates[0])
+            if inner is None:
+                return None
+            return lambda data: None if data is None else inner(data)
+        return lambda data: None if data is None else _decode_union(candidates, data)
     if origin is typing.ClassVar:
-        return decode(args[0], data) if args else data
+        return _decoder(args[0]) if args else None
     if origin in (list, typing.List):
-        return [decode(args[0] if args else Any, v) for v in data]
+        item = _decoder(args[0]) if args else None
+        return list if item is None else (lambda data: [item(v) for v in data])
     if origin in (set, frozenset):
-        return origin(decode(args[0] if args else Any, v) for v in data)
+        item = _decoder(args[0]) if args else None
+        return (lambda data: origin(data)) if item is None else (lambda data: origin(item(v) for v in data))
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in data)
+            item = _decoder(args[0])
+            return tuple if item is None else (lambda data: tuple(item(v) for v in data))
         if not args:
-            return tuple(data)
-        return tuple(decode(a, v) for a, v in zip(args, data))
+            return tuple
+        parts = [_decoder(a) for a in args]
+        return lambda data: tuple(v if f is None else f(v) for f, v in zip(parts, data))
     if origin is dict:
         kt, vt = args if args else (Any, Any)
-        pairs = data.items() if isinstance(data, dict) else data
-        return {decode(kt, k): decode(vt, v) for k, v in pairs}
-    if isinstance(tp, typing.TypeVar) or isinstance(tp, str):
-        return data
+        kd, vd = _decoder(kt), _decoder(vt)
+
+        def dec_dict(data: Any) -> dict[Any, Any]:
+            pairs = data.items() if isinstance(data, dict) else data
+            return {(k if kd is None else kd(k)): (v if vd is None else vd(v)) for k, v in pairs}
+
+        return dec_dict
     if isinstance(tp, type):
-        if data is None:
-            return None
         if dataclasses.is_dataclass(tp):
-            return _decode_dataclass(tp, data)
+            return _dataclass_decoder(tp)
         if issubclass(tp, enum.Enum):
-            return tp(data)
+            return lambda data: None if data is None else tp(data)
         if issubclass(tp, dt.datetime):
-            return dt.datetime.fromisoformat(data)
+            return lambda data: None if data is None else dt.datetime.fromisoformat(data)
         if issubclass(tp, dt.date):
-            return dt.date.fromisoformat(data)
-        if tp is float and isinstance(data, int) and not isinstance(data, bool):
-            return float(data)
+            return lambda data: None if data is None else dt.date.fromisoformat(data)
+        if tp is float:
+            return lambda data: float(data) if isinstance(data, int) and not isinstance(data, bool) else data
         if tp in (list, tuple, set, frozenset):
-            return tp(data)
-        return data
-    return data
+            return tp
+    return None
+
+
+def _dataclass_decoder(cls: type) -> Any:
+    fields_ = [(name, init) for name, _, init in _hints(cls)]
+    names = {name for name, _ in fields_}
+    state: dict[str, Any] = {}
+
+    def dec(data: dict[str, Any]) -> Any:
+        if "conv" not in state:  # resolved on first use: a type may refer to itself (NavNode.children)
+            state["conv"] = [(name, _decoder(tp), init) for name, tp, init in _hints(cls)]
+            state["simple"] = all(f is None and init for _, f, init in state["conv"])
+        if state["simple"] and data.keys() <= names:
+            return cls(**data)
+        kwargs, late = {}, {}
+        for name, fn, init in state["conv"]:
+            if name in data:
+                value = data[name]
+                (kwargs if init else late)[name] = value if fn is None else fn(value)
+        obj = cls(**kwargs)
+        for name, value in late.items():
+            object.__setattr__(obj, name, value)
+        return obj
+
+    return dec
 
 
 def _decode_dataclass(cls: type, data: dict[str, Any]) -> Any:
-    kwargs = {}
-    late = {}
-    for name, tp, init in _hints(cls):
-        if name not in data:
-            continue
-        (kwargs if init else late)[name] = decode(tp, data[name])
-    obj = cls(**kwargs)
-    for name, value in late.items():
-        object.__setattr__(obj, name, value)
-    return obj
+    return _decoder(cls)(data)
 
 
 def _decode_union(candidates: list[Any], data: Any) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import secrets
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -30,11 +31,15 @@ from portalwatch.crawler import incremental, linkcheck
 from portalwatch.crawler.analysis import Analyser, default_workers
 from portalwatch.crawler.collector import Collector
 from portalwatch.crawler.incremental import LinkEntry, PageEntry, Plan, SiteState
-from portalwatch.crawler.scope import SiteScope, url_key
+from portalwatch.crawler.scope import SiteScope, url_key as _url_key
 from portalwatch.crawler.traps import DETAIL as TRAP_DETAIL, TrapGuard, trap_reason
 from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
-from portalwatch.crawler.urlsyntax import url_problem
+from portalwatch.crawler.urlsyntax import url_problem as _url_problem
+
+# Pure functions asked again for every menu link of every page: answered once per address.
+url_key = functools.lru_cache(maxsize=100_000)(_url_key)
+url_problem = functools.lru_cache(maxsize=100_000)(_url_problem)
 
 HTML_TYPES = ("text/html", "application/xhtml")
 # Exceptions that say our code (a middleware, an extension) broke, not the site: such a
@@ -165,7 +170,7 @@ class PortalSpider(scrapy.Spider):
         """The stored page in place of a parse: tonight's depth and address, the soft-404
         judgement and the trap guard run again as if the page had been read."""
         depth = response.meta.get("pw_depth", 0)
-        page = incremental.decode(Page, incremental.encode(entry.page))  # a copy: the stored one stays as read
+        page = entry.page  # read from the state for this crawl alone: it becomes tonight's page
         page.depth, page.final_url = depth, response.url
         shared = self._shared.setdefault
         for key in ("links", "list_items", "other_items"):
