@@ -346,7 +346,7 @@ class PortalSpider(scrapy.Spider):
                         self.collector.snapshot.link_checks[link.url], method="pending"))
                     yield self.probe_request(link.url, link, method="HEAD")
                     continue
-                requests = list(self.follow(link.url, link, depth))
+                requests = list(self.follow(link.url, link, depth, fresh=changed))
             except Exception as exc:  # noqa: BLE001 - one bad link must not cost the rest of the page
                 self.page_error(url, exc, link.url)
                 continue
@@ -482,7 +482,10 @@ class PortalSpider(scrapy.Spider):
 
     # -- scheduling -------------------------------------------------------------------
 
-    def follow(self, url: str, link: Link, depth: int, priority: int = 0) -> Iterator[scrapy.Request]:
+    def follow(self, url: str, link: Link, depth: int, priority: int = 0,
+               fresh: bool = True) -> Iterator[scrapy.Request]:
+        """Schedule a page, or check a link target (``fresh``: the linking page changed since the
+        last complete audit, so its link targets are verified tonight whatever their rotation)."""
         if self.malformed(url):
             return
         key = url_key(url)
@@ -513,7 +516,7 @@ class PortalSpider(scrapy.Spider):
         self.seen.add(key)
         if urlsplit(url).scheme not in ("http", "https"):
             return
-        cached = self.cached_link(url)
+        cached = self.cached_link(url) if not fresh else None
         if cached is not None:  # verified on an earlier night and not due tonight
             self.collector.add_check(cached)
             self.reused_links.add(url)
