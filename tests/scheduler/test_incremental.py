@@ -112,6 +112,8 @@ def test_unchanged_night_downloads_and_cpu_drop_and_changes_are_reported_as_a_fu
         # pages cost, night 2 spends at most 40 %. Of the whole process it spends under 60 % here
         # (the fixed part weighs less on larger portals).
         fixed = fixed_cost(tmp_path, pycache)
+        print(f"night 1: {down1} downloads, {cpu1:.2f} s CPU; night 2: {down2} downloads, {cpu2:.2f} s CPU; "
+              f"fixed {fixed:.2f} s")
         assert cpu2 - fixed <= 0.40 * (cpu1 - fixed), (cpu1, cpu2, fixed)
         assert cpu2 <= 0.60 * cpu1, (cpu1, cpu2, fixed)
 
