@@ -71,6 +71,7 @@ class SiteState:
     as_of: str = ""
     render_mode: str = ""
     code: str = ""  # code_digest() of the code that wrote it
+    reading: str = ""  # digest of the options pages were read with (profile, --set overrides)
     pages: dict[str, PageEntry] = field(default_factory=dict)
     links: dict[str, LinkEntry] = field(default_factory=dict)
 
@@ -84,6 +85,7 @@ class Plan:
     night: int = 1
     full_every: int = DEFAULT_FULL_EVERY
     why_full: str = ""  # why an incremental request ended up full (Chinese, for the summary)
+    reading: str = ""
 
 
 def code_digest() -> str:
@@ -142,24 +144,31 @@ def full_every(settings: dict[str, Any] | None = None) -> int:
         return DEFAULT_FULL_EVERY
 
 
-def plan(requested: str, prev: SiteState | None, start_url: str, render_mode: str, every: int) -> Plan:
+def reading_digest(**options: Any) -> str:
+    """A digest of the options a page is read with: a state read under others is not reused."""
+    raw = json.dumps(options, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def plan(requested: str, prev: SiteState | None, start_url: str, render_mode: str, every: int,
+         reading: str = "") -> Plan:
     """Full or incremental tonight: incremental only when asked, with a usable state, and when the
     last full audit is fewer than ``every`` nights ago."""
     night = (prev.night + 1) if prev is not None else 1
     if requested != "incremental":
-        return Plan("full", None, night, every)
+        return Plan("full", None, night, every, reading=reading)
     why = ""
     if prev is None:
         why = "没有上次完整检查的记录"
-    elif prev.start_url != start_url or prev.render_mode != render_mode:
-        why = "网址或渲染方式与上次不同"
+    elif prev.start_url != start_url or prev.render_mode != render_mode or prev.reading != reading:
+        why = "网址、渲染方式或检查设置与上次不同"
     elif prev.code != code_digest():
         why = "检查程序已更新"
     elif night - prev.full_night >= every:
         why = f"距上次全面检查已满 {every} 次"
     if why:
-        return Plan("full", None, night, every, why)
-    return Plan("incremental", prev, night, every)
+        return Plan("full", None, night, every, why, reading)
+    return Plan("incremental", prev, night, every, reading=reading)
 
 
 def year_less(page: Page) -> bool:

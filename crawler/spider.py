@@ -220,7 +220,8 @@ class PortalSpider(scrapy.Spider):
         prev_links = self.prev.links if self.prev is not None else {}
         full_night = self.plan.night if self.plan.mode == "full" else (self.prev.full_night if self.prev else 0)
         state = SiteState(start_url=snap.start_url, night=self.plan.night, full_night=full_night,
-                          as_of=self.as_of.isoformat(), render_mode=snap.render_mode, code=incremental.code_digest())
+                          as_of=self.as_of.isoformat(), render_mode=snap.render_mode, code=incremental.code_digest(),
+                          reading=self.plan.reading)
         for url, entry in self.entries.items():
             page = snap.pages.get(url)
             if page is None or page.rendered or page.render_reason:

@@ -232,11 +232,16 @@ def _plan(opts: AuditOptions, store: Store) -> Any:
     if prev is None and opts.state_in is not None:
         prev = incremental.read_file(opts.state_in)
     every = incremental.full_every(opts.settings)
+    # what pages are read with: another profile or other --set overrides make the state unusable
+    reading = incremental.reading_digest(profile=opts.profile, scope=opts.scope, max_pages=opts.max_pages,
+                                         settings={k: v for k, v in opts.settings.items()
+                                                   if k not in ("PORTALWATCH_FULL_EVERY",)})
     if prev is None and opts.state_in is None:
         if opts.mode == "full":  # only the night counter is needed
-            return incremental.Plan("full", None, pagecache.last_night(store.db, opts.url) + 1, every)
+            return incremental.Plan("full", None, pagecache.last_night(store.db, opts.url) + 1, every,
+                                    reading=reading)
         prev = pagecache.load_state(store.db, opts.url)
-    return incremental.plan(opts.mode, prev, opts.url, opts.render, every)
+    return incremental.plan(opts.mode, prev, opts.url, opts.render, every, reading)
 
 
 def _keep_state(store: Store, run_id: int, opts: AuditOptions, plan: Any, spider: Any) -> Any:
