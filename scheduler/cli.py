@@ -63,9 +63,9 @@ def main(verbose: int) -> None:
 @click.option("--incremental/--full", "incremental", default=False,
               help="增量检查：未变化的页面沿用上次完整检查的结果（每 PORTALWATCH_FULL_EVERY 次仍做一次全面检查）[默认全面检查]")
 @click.option("--state-in", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="增量检查的上次状态文件（不读数据库中的状态）")
+              envvar="PORTALWATCH_STATE_IN", help="增量检查的上次状态文件（不读数据库中的状态）")
 @click.option("--state-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="检查完整时把本次状态写入该文件（不写入数据库）")
+              envvar="PORTALWATCH_STATE_OUT", help="检查完整时把本次状态写入该文件（不写入数据库）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
           concurrency: int, delay: float, timeout: float, ignore_robots: bool, scope: str, no_progress: bool,
           raw_settings: tuple[str, ...], time_limit: float | None = None, site_name: str | None = None,

@@ -163,3 +163,42 @@ def test_nightly_runs_ask_for_incremental_audits_and_run_full_for_full_ones(tmp_
     assert "--incremental" in audit_command(site, RunConfig(db=tmp_path / "x.db"))
     cmd = audit_command(site, RunConfig(db=tmp_path / "x.db", mode="full"))
     assert "--full" in cmd and "--incremental" not in cmd
+
+
+def test_the_state_travels_to_a_worker_and_back_through_the_database_machine(tmp_path, pycache):
+    """With workers the database machine keeps the state: it hands the stored state to the worker's
+    audit (base64 in the task, a file for the audit) and keeps the one a complete audit returns."""
+    import base64
+
+    from portalwatch.reports.storage import MonitorStore
+    from portalwatch.scheduler.workers import load_state_b64, save_state_b64
+
+    root = portal(tmp_path, 30)
+    db = tmp_path / "office.db"
+    site = LocalSite(root=root, validators="both")
+    try:
+        store = MonitorStore(db)
+        store.save_sites([{"name": "示范县", "url": site.url, "profile": "township"}])
+        store.close()
+        assert load_state_b64(db, site.url) is None  # nothing yet: the worker's audit is a full one
+        out = tmp_path / "worker1" / "state-out.bin"
+        out.parent.mkdir()
+        first, _, _ = audit(site, tmp_path / "worker1" / "audit.db", pycache, "--incremental", "--state-out", str(out))
+        assert first["incremental"]["mode"] == "full"
+        # the database machine stores the worker's run (here: the same audit into its own file) and the state
+        doc, _, _ = audit(site, db, pycache, "--site-name", "示范县", "--full", "--state-out", str(tmp_path / "unused"))
+        assert save_state_b64(db, "示范县", doc["run_id"], base64.b64encode(out.read_bytes()).decode())
+        state = load_state_b64(db, site.url)
+        assert state and base64.b64decode(state) == out.read_bytes()
+        # the next night's worker gets it as a file through the environment
+        given = tmp_path / "worker2" / "state-in.bin"
+        given.parent.mkdir()
+        given.write_bytes(base64.b64decode(state))
+        second, _, downloads = audit(site, tmp_path / "worker2" / "audit.db", {**pycache, "PORTALWATCH_STATE_IN": str(given)},
+                                     "--incremental")
+        assert second["incremental"]["mode"] == "incremental"
+        assert second["incremental"]["pages_not_modified"] > 0
+        assert findings(second) == findings(first)
+    finally:
+        site.close()
+    assert not save_state_b64(db, "不存在", doc["run_id"], state)  # an unknown site keeps nothing
