@@ -41,6 +41,11 @@ def external_site() -> Server:
     ext = Server()
     ext.routes["/ok.html"] = Response('<html><head><meta charset="utf-8"><title>中国政府网</title></head>'
                                       '<body><p>国务院信息公开。</p></body></html>')
+    # the provincial 12345 platform that some portals' consultation banners link to
+    platform = Response('<html><head><meta charset="utf-8"><title>12345政务服务便民热线</title></head>'
+                        '<body><p>我要留言 | 留言查询</p></body></html>')
+    for path in ("/12345/index.html", "/hotline/12345/wsly.html", "/zxzx/index.html"):
+        ext.routes[path] = platform
     return ext
 
 

@@ -2,6 +2,7 @@
 
     python bench/night.py [--sites 100] [--jobs N] [--json out.json]
     python bench/night.py --workers 2 [--sites 200] [--jobs N]    # across worker processes on a local Redis
+    python bench/night.py [--sites 100] [--jobs N] [--json out.json] [--nights 2]
 
 Starts N small township portals on N local ports (127.0.0.1 only), registers them with
 ``portalwatch sites import``, runs ``portalwatch run --all`` at the default politeness
@@ -22,6 +23,11 @@ of ~7 from other jobs, so wall times are inflated, CPU times less so): 12/12 com
 2,000-request portals an hour. 14,000 portals of 2,000 requests: ~70 h on 1 worker machine, 17.5 h on
 4, 8.7 h on 8, 5.4 h on 16 (1,000: 5.0 h on 1, 1.2 h on 4). ``--report FILE`` reprints the note of a
 night saved with ``--json``.
+With ``--nights 2`` (the default) the same portals are audited a second night, unchanged:
+nightly runs are incremental (pages answer ``304 Not Modified`` to the conditional requests,
+their stored reading is reused, link verdicts are reused on a rotation), so the closing note
+compares requests, downloads (answers other than 304), CPU and wall time of the full first
+night with the incremental second one.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -84,13 +91,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, body: bool) -> None:
         server = self.server
-        with server.lock:  # type: ignore[attr-defined]
-            server.hits += 1  # type: ignore[attr-defined]
         data = server.pages.get(self.path.split("?")[0])  # type: ignore[attr-defined]
         status = 200 if data is not None else 404
         data = data if data is not None else b"<html><title>404</title><body>Not Found</body></html>"
+        etag = '"%08x"' % (zlib.crc32(data) & 0xFFFFFFFF)
+        if status == 200 and self.headers.get("If-None-Match") == etag:
+            status = 304  # the page did not change since the last night
+        with server.lock:  # type: ignore[attr-defined]
+            server.hits += 1  # type: ignore[attr-defined]
+            server.not_modified += status == 304  # type: ignore[attr-defined]
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        if status == 304:
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        if status == 200:
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if body:
@@ -103,6 +120,7 @@ def serve_portals(count: int) -> list[ThreadingHTTPServer]:
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         httpd.daemon_threads = True
         httpd.pages, httpd.hits, httpd.lock = portal(i), 0, threading.Lock()  # type: ignore[attr-defined]
+        httpd.not_modified = 0  # type: ignore[attr-defined]
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         servers.append(httpd)
     return servers
@@ -281,6 +299,8 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep the database here instead of a temporary folder")
     ap.add_argument("--workers", type=int, default=0, help="run across this many worker processes on a local Redis")
     ap.add_argument("--report", type=Path, help="print the note of a --workers night saved with --json again")
+    ap.add_argument("--nights", type=int, choices=(1, 2), default=2,
+                    help="2: a second, incremental night of the unchanged portals (default)")
     args = ap.parse_args()
     if args.report:
         report_workers(project_workers(json.loads(args.report.read_text())))
@@ -350,6 +370,8 @@ def main() -> int:
                 jobs = cpu_jobs(size) if label else args.jobs
                 projections[f"{label}{n}_sites_{size}_requests_hours"] = round(n * (fixed + size * per_request) / jobs / 3600, 1)
     figures["projection"] = projections
+    if args.nights == 2:
+        figures["incremental"] = second_night(servers, db, args.jobs, requests, cpu_children, wall)
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
@@ -359,6 +381,29 @@ def main() -> int:
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
     return 0 if done.returncode == 0 else 1
+
+
+def second_night(servers: list[ThreadingHTTPServer], db: Path, jobs: int, requests: int, cpu: float,
+                 wall: float) -> dict:
+    """The same portals, unchanged, audited again: ``run`` is incremental."""
+    hits0 = sum(s.hits for s in servers)  # type: ignore[attr-defined]
+    nm0 = sum(s.not_modified for s in servers)  # type: ignore[attr-defined]
+    print("second night (incremental) ...", file=sys.stderr)
+    cpu0, t0 = psutil.Process().cpu_times(), time.monotonic()
+    done = subprocess.run(pw("run", "--all", "--as-of", AS_OF.isoformat(), "--jobs", str(jobs), "--db", str(db)),
+                          capture_output=True, text=True)
+    wall2 = time.monotonic() - t0
+    cpu1 = psutil.Process().cpu_times()
+    cpu2 = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
+    requests2 = sum(s.hits for s in servers) - hits0  # type: ignore[attr-defined]
+    downloads2 = requests2 - (sum(s.not_modified for s in servers) - nm0)  # type: ignore[attr-defined]
+    with sqlite3.connect(db) as conn:
+        modes = dict(conn.execute("select json_extract(summary, '$.mode'), count(*) from runs where id in "
+                                  "(select max(id) from runs group by site) group by 1").fetchall())
+    return {"exit_code": done.returncode, "modes": modes, "full": {"requests": requests, "downloads": requests,
+            "cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1)},
+            "incremental": {"requests": requests2, "downloads": downloads2, "cpu_seconds": round(cpu2, 1),
+                            "wall_seconds": round(wall2, 1)}}
 
 
 def report(f: dict) -> None:
@@ -378,6 +423,16 @@ def report(f: dict) -> None:
   同样规模（--jobs {j['like_these']}）：1,000 个 {p['cpu_bound_1000_sites_like_these_hours']} 小时；10,000 个 {p['cpu_bound_10000_sites_like_these_hours']} 小时
   每站 200 次请求（--jobs {j['200']}）：1,000 个 {p['cpu_bound_1000_sites_200_requests_hours']} 小时；10,000 个 {p['cpu_bound_10000_sites_200_requests_hours']} 小时
   每站 2,000 次请求（--jobs {j['2000']}）：1,000 个 {p['cpu_bound_1000_sites_2000_requests_hours']} 小时；10,000 个 {p['cpu_bound_10000_sites_2000_requests_hours']} 小时""")
+    inc = f.get("incremental")
+    if inc:
+        a, b = inc["full"], inc["incremental"]
+
+        def share(key: str) -> str:
+            return f"{b[key] / a[key]:.0%}" if a[key] else "—"
+
+        print(f"""第二晚（网站未变化，增量检查；检查方式 {inc['modes']}，退出码 {inc['exit_code']}）：
+  请求 {b['requests']} 次（首晚 {a['requests']}，{share('requests')}）；下载（304 以外的应答）{b['downloads']} 次（{share('downloads')}）
+  CPU {b['cpu_seconds']} 秒（首晚 {a['cpu_seconds']}，{share('cpu_seconds')}）；用时 {b['wall_seconds']} 秒（首晚 {a['wall_seconds']}，{share('wall_seconds')}）""")
 
 
 if __name__ == "__main__":

@@ -51,11 +51,21 @@ def footer_code(value: str) -> str:
     return m.group(1) if m else ""
 
 
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:s?html?|jhtml|aspx?|php|jsp)$", re.I)
+
+
+def _root(url: str) -> str:
+    """The homepage under its other name: ``/index.html`` (``default.asp`` …) and ``/`` are one page."""
+    if "?" in url or "#" in url:
+        return url
+    return _INDEX_FILE.sub("/", url)
+
+
 def page_kind(site: Snapshot, page: Page) -> str:
     """``home``, ``list`` (a column page: a main list, no publication date of its own), ``article``
     (a publication date or document number and no main list) or ``other``."""
     home = site.home
-    if home is not None and page.final_url == home.final_url:
+    if home is not None and (page.final_url == home.final_url or _root(page.final_url) == _root(home.final_url)):
         return "home"
     if page.list_items and page.pub_date is None and not page.doc_number and "ArticleTitle" not in page.meta:
         return "list"
@@ -148,6 +158,7 @@ class SiteIdentity(Check):
                 if problem:
                     bad.setdefault(code, (where, problem, []))[2].append(page)
         for code, (where, problem, lacking) in bad.items():
+            lacking = sorted(lacking, key=_page_order)
             evidence = {"item": "code_format", "code": code, "problem": problem,
                         "shown_in": "页面元数据 SiteIDCode" if where == "meta" else "页面底部",
                         "pages": len(lacking), "examples": [p.url for p in lacking[:EXAMPLES]]}
@@ -157,6 +168,7 @@ class SiteIdentity(Check):
     def _finding(self, site: Snapshot, item: str, what: str, kind: str, lacking: list[Page],
                  judged: int) -> Finding:
         home = site.home
+        lacking = sorted(lacking, key=_page_order)  # the same evidence whatever order the crawl took
         on_home = home is not None and any(p.final_url == home.final_url for p in lacking)
         first = home if on_home else lacking[0]
         evidence = {"item": item, "what": what, "page_kind": KIND_NAMES[kind], "pages_lacking": len(lacking),
@@ -186,3 +198,7 @@ class SiteIdentity(Check):
                ("首页是否缺少", "是" if ev.get("homepage_lacks") else "否")]
         out += [("示例页面", str(u)) for u in ev.get("examples", [])[:3]]
         return out
+
+
+def _page_order(page: Page) -> tuple[int, str]:
+    return (page.depth, page.url)

@@ -87,6 +87,8 @@ class RenderMiddleware:
             return None  # not a page the spider kept (error, not HTML, off-site redirect)
         home, depth = bool(meta.get("pw_home")), meta.get("pw_depth", 0)
         self.learn_columns(page, home, depth)
+        if meta.get("pw_reused"):  # unchanged since a night that judged it needs no browser
+            return None
         key = url_key(url)
         is_column = key in self.columns or url_key(page.final_url) in self.columns
         # the homepage, column pages and pages with almost no text are judged from their HTML

@@ -28,6 +28,13 @@ COOKIES_ENABLED = True
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # a link target declaring more is not read (unverifiable); pages are cut earlier
 DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True  # the spider judges statuses itself
+# Scrapy reads every generator callback's source (inspect.getsource) on every response to warn
+# about ``return value`` in it: ~7 % of an audit's CPU on a night of unchanged pages. Ours return none.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy starts this many asyncio tasks for the output of every response; the spider yields
+# requests only (scheduling one is synchronous), so the default 100 tasks per page were overhead
+# (~1 s CPU on a night of 300 unchanged pages).
+CONCURRENT_ITEMS = 4
 
 # Breadth first: columns before deep archives.
 DEPTH_PRIORITY = 1

@@ -13,7 +13,9 @@ the verdict for every link that redirects to a page already crawled.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import secrets
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -25,14 +27,19 @@ from scrapy.http import Response
 from scrapy.utils.response import get_meta_refresh
 from twisted.python.failure import Failure
 
-from portalwatch.crawler import linkcheck
+from portalwatch.crawler import incremental, linkcheck
 from portalwatch.crawler.analysis import Analyser, default_workers
 from portalwatch.crawler.collector import Collector
-from portalwatch.crawler.scope import SiteScope, url_key
+from portalwatch.crawler.incremental import LinkEntry, PageEntry, Plan, SiteState
+from portalwatch.crawler.scope import SiteScope, url_key as _url_key
 from portalwatch.crawler.traps import DETAIL as TRAP_DETAIL, TrapGuard, trap_reason
 from portalwatch.crawler.snapshot import Link, LinkCheck, Page, Snapshot
 from portalwatch.crawler.soft404 import Soft404Detector, page_title_and_text
-from portalwatch.crawler.urlsyntax import url_problem
+from portalwatch.crawler.urlsyntax import url_problem as _url_problem
+
+# Pure functions asked again for every menu link of every page: answered once per address.
+url_key = functools.lru_cache(maxsize=100_000)(_url_key)
+url_problem = functools.lru_cache(maxsize=100_000)(_url_problem)
 
 HTML_TYPES = ("text/html", "application/xhtml")
 # Exceptions that say our code (a middleware, an extension) broke, not the site: such a
@@ -66,8 +73,14 @@ class PortalSpider(scrapy.Spider):
     text_terms: tuple[str, ...] = ()  # PORTALWATCH_TEXT_TERMS
 
     def __init__(self, start_url: str, collector: Collector | None = None,
-                 as_of: dt.date | str | None = None, **kwargs: Any) -> None:
+                 as_of: dt.date | str | None = None, plan: Plan | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Incremental nights (crawler/incremental.py): what the last complete audit saw, and
+        # what this one saw, for the next
+        self.plan = plan or Plan()
+        self.prev: SiteState | None = self.plan.prev if self.plan.mode == "incremental" else None
+        self.entries: dict[str, PageEntry] = {}
+        self.reused_links: set[str] = set()
         self.start_url = start_url
         self.collector = collector or Collector(Snapshot(start_url=start_url))
         self.as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
@@ -124,10 +137,105 @@ class PortalSpider(scrapy.Spider):
         self.pages_scheduled += 1
         return self.page_request(self.start_url, depth=0, home=True)
 
-    def page_request(self, url: str, depth: int, home: bool = False, priority: int = 0) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_page, errback=self.on_page_error,
-                              dont_filter=True, priority=priority,
-                              meta={"pw_url": url, "pw_depth": depth, "pw_home": home})
+    def page_request(self, url: str, depth: int, home: bool = False, priority: int = 0,
+                     conditional: bool = True) -> scrapy.Request:
+        headers: dict[str, str] = {}
+        entry = self.cached_entry(url, depth, home) if conditional and not home else None
+        if entry is not None:  # the homepage is always read (a splash page forwards it elsewhere)
+            if entry.etag:
+                headers["If-None-Match"] = entry.etag
+            if entry.last_modified:
+                headers["If-Modified-Since"] = entry.last_modified
+        meta = {"pw_url": url, "pw_depth": depth, "pw_home": home}
+        if not conditional:
+            meta["pw_unconditional"] = True
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_page_error, headers=headers or None,
+                              dont_filter=True, priority=priority, meta=meta)
+
+    # -- incremental nights -------------------------------------------------------------
+
+    def cached_entry(self, url: str, depth: int, home: bool) -> PageEntry | None:
+        """What the last complete audit read at ``url``, if it can stand for tonight's reading:
+        same extraction flags, and the same as-of date when the page shows year-less dates."""
+        if self.prev is None:
+            return None
+        entry = self.prev.pages.get(url)
+        if entry is None or entry.with_nav != (home or depth <= 1) \
+                or entry.want_text != bool(self.detector.baseline_shingles):
+            return None
+        as_of = self.as_of.isoformat()
+        if entry.as_of != as_of and (entry.year_less or entry.as_of[:4] != as_of[:4]):
+            return None
+        return entry
+
+    def reuse_page(self, entry: PageEntry, response: Response, url: str, home: bool) -> Page:
+        """The stored page in place of a parse: tonight's depth and address, the soft-404
+        judgement and the trap guard run again as if the page had been read."""
+        depth = response.meta.get("pw_depth", 0)
+        page = entry.page  # read from the state for this crawl alone: it becomes tonight's page
+        page.depth, page.final_url = depth, response.url
+        shared = self._shared.setdefault
+        for key in ("links", "list_items", "other_items"):
+            setattr(page, key, [shared(v, v) for v in getattr(page, key)])
+        for reason, detail in entry.skips:
+            self.collector.add_skip(url, reason, detail)
+        page.soft404 = self.detector.classify(url, page.status, response.url, entry.soft404_title,
+                                              entry.soft404_text, long_page=entry.soft404_long,
+                                              main_length=page.text_length, dated=page.pub_date is not None)
+        if not page.soft404 and entry.fingerprint is not None:
+            self.traps.observe(url, *entry.fingerprint)
+        stats = self.collector.snapshot.stats
+        stats["pages_reused"] = int(stats.get("pages_reused", 0)) + 1
+        if response.status == 304:
+            stats["pages_not_modified"] = int(stats.get("pages_not_modified", 0)) + 1
+        response.meta["pw_reused"] = True
+        etag = response.headers.get(b"ETag", b"").decode("latin-1") or entry.etag
+        modified = response.headers.get(b"Last-Modified", b"").decode("latin-1") or entry.last_modified
+        self.entries[url] = dataclasses.replace(entry, page=page, etag=etag, last_modified=modified,
+                                                as_of=self.as_of.isoformat())
+        return page
+
+    def keep_entry(self, url: str, response: Response, page: Page, home: bool, kept: dict[str, Any]) -> None:
+        """Remember a freshly read page for the next night."""
+        self.entries[url] = PageEntry(
+            url=url, page=page, body_hash=incremental.body_hash(response.body),
+            etag=response.headers.get(b"ETag", b"").decode("latin-1"),
+            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
+            with_nav=home or response.meta.get("pw_depth", 0) <= 1,
+            want_text=bool(self.detector.baseline_shingles), as_of=self.as_of.isoformat(),
+            year_less=incremental.year_less(page), soft404_title=page.title, soft404_text=kept.get("text", ""),
+            soft404_long=bool(kept.get("long")), fingerprint=list(kept["fingerprint"]) if kept.get("fingerprint")
+            else None, skips=kept.get("skips", []))
+
+    def cached_link(self, url: str) -> LinkCheck | None:
+        """Tonight's verdict on a link target from the last verification, when it is not due."""
+        if self.prev is None:
+            return None
+        entry = self.prev.links.get(url)
+        if entry is None or incremental.link_due(entry, url, self.plan.night, self.plan.full_every):
+            return None
+        return dataclasses.replace(entry.check, method=f"reused:{entry.check.method}")
+
+    def new_state(self) -> SiteState:
+        """What this crawl saw, for the next night (kept only when the run is complete)."""
+        snap = self.collector.snapshot
+        prev_links = self.prev.links if self.prev is not None else {}
+        full_night = self.plan.night if self.plan.mode == "full" else (self.prev.full_night if self.prev else 0)
+        state = SiteState(start_url=snap.start_url, night=self.plan.night, full_night=full_night,
+                          as_of=self.as_of.isoformat(), render_mode=snap.render_mode, code=incremental.code_digest(),
+                          reading=self.plan.reading)
+        for url, entry in self.entries.items():
+            page = snap.pages.get(url)
+            if page is None or page.rendered or page.render_reason:
+                continue  # rendered (or needing it): read again every night
+            entry.page = page
+            state.pages[url] = entry
+        for target, check in snap.link_checks.items():
+            if target in self.reused_links and target in prev_links:
+                state.links[target] = prev_links[target]
+            elif check.method in ("HEAD", "GET"):
+                state.links[target] = LinkEntry(check=check, verified_night=self.plan.night)
+        return state
 
     # -- pages ------------------------------------------------------------------------
 
@@ -146,6 +254,20 @@ class PortalSpider(scrapy.Spider):
     async def read_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         url = response.meta["pw_url"]
         home = response.meta.get("pw_home", False)
+        depth = response.meta.get("pw_depth", 0)
+        entry = None
+        if response.status == 304 and not response.meta.get("pw_unconditional"):
+            entry = self.cached_entry(url, depth, home)
+            if entry is None or url_key(entry.page.final_url) != url_key(response.url):
+                # "not modified" for a page we cannot stand in for (it moved): read it again
+                request = self.page_request(url, depth, home, conditional=False)
+                request.meta.update({k: v for k, v in response.meta.items() if k in ("pw_url", "pw_splash")})
+                yield request
+                return
+        if entry is not None:
+            async for request in self.read_html(response, url, home, entry):
+                yield request
+            return
         verdict, reason, detail = linkcheck.redirect_verdict(response)
         if verdict:  # a redirect out of the web: nothing to read
             self.record(url, verdict, response.status, reason, response, "crawl", detail=detail)
@@ -171,6 +293,13 @@ class PortalSpider(scrapy.Spider):
             async for request in self.read_splash(response, url, splash):
                 yield request
             return
+        async for request in self.read_html(response, url, home, None):
+            yield request
+
+    async def read_html(self, response: Response, url: str, home: bool,
+                        entry: PageEntry | None) -> AsyncIterator[scrapy.Request]:
+        """A page's HTML (or, with ``entry``, the stored reading of a page the server says is unchanged)."""
+        depth = response.meta.get("pw_depth", 0)
         if home:
             if not self.scope.is_internal(response.url):
                 self.scope = SiteScope(response.url, self.scope.mode)  # the portal moved elsewhere
@@ -184,25 +313,43 @@ class PortalSpider(scrapy.Spider):
         if final_key != url_key(url) and final_key not in self.seen:
             # /hqx/ -> /hqx/index.html: a link to the final address is this page, not another one
             self.seen.add(final_key)
-            self.record(response.url, "ok", response.status, "", response, "crawl")
-        page = await self.build_page(response, url, home)
+            self.record(response.url, "ok", 200 if entry else response.status, "", response, "crawl")
+        if entry is None and self.prev is not None:
+            same = self.cached_entry(url, depth, home)
+            if same is not None and same.body_hash == incremental.body_hash(response.body):
+                entry = same  # a server without validators: the same bytes need no second parse
+        if entry is not None:
+            page = self.reuse_page(entry, response, url, home)
+        else:
+            kept: dict[str, Any] = {}
+            page = await self.build_page(response, url, home, kept)
+            self.keep_entry(url, response, page, home, kept)
         self.collector.add_page(page)
+        status = page.status if entry is not None else response.status
         if page.soft404 and not home:
             self.record(url, "dead", 200, "soft404", response, "crawl", detail=page.soft404)
         else:
-            self.record(url, "ok", response.status, "", response, "crawl")
-        depth = response.meta.get("pw_depth", 0)
+            self.record(url, "ok", status, "", response, "crawl")
         for next_url in page.pagination[:self.max_links]:
             for request in self.follow(next_url, Link(next_url), depth, priority=10):
                 yield request
-        for request in self.follow_links(self.links_to_check(page), url, depth + 1):
+        for request in self.follow_links(self.links_to_check(page), url, depth + 1, changed=entry is None):
             yield request
 
-    def follow_links(self, links: list[Link], url: str, depth: int) -> Iterator[scrapy.Request]:
+    def follow_links(self, links: list[Link], url: str, depth: int, changed: bool = True) -> Iterator[scrapy.Request]:
         for link in links:
             try:
                 self.collector.add_source(link.url, url)
-                requests = list(self.follow(link.url, link, depth))
+                if changed and link.url in self.reused_links:
+                    # a link of a page that changed is verified tonight, whatever its rotation says
+                    self.reused_links.discard(link.url)
+                    self.collector.snapshot.stats["links_reused"] = \
+                        int(self.collector.snapshot.stats.get("links_reused", 0)) - 1
+                    self.collector.add_check(dataclasses.replace(
+                        self.collector.snapshot.link_checks[link.url], method="pending"))
+                    yield self.probe_request(link.url, link, method="HEAD")
+                    continue
+                requests = list(self.follow(link.url, link, depth, fresh=changed))
             except Exception as exc:  # noqa: BLE001 - one bad link must not cost the rest of the page
                 self.page_error(url, exc, link.url)
                 continue
@@ -247,7 +394,7 @@ class PortalSpider(scrapy.Spider):
                                 f"只检查了 {len(links)} 个，其余 {skipped} 个未检查")
         return links
 
-    async def build_page(self, response: Response, url: str, home: bool) -> Page:
+    async def build_page(self, response: Response, url: str, home: bool, kept: dict[str, Any] | None = None) -> Page:
         depth = response.meta.get("pw_depth", 0)
         result = await self.analyser.analyse(response.body, http_charset(response), response.url, self.as_of,
                                              home or depth <= 1, bool(self.detector.baseline_shingles),
@@ -258,12 +405,15 @@ class PortalSpider(scrapy.Spider):
                     content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
                     size=len(response.body), truncated=bool(response.meta.get("pw_truncated")),
                     **fields)
-        for error in result.get("errors", ()):
-            self.collector.add_skip(url, "page_error", f"提取页面内容时出错：{error}"[:500])
+        skips = [["page_error", f"提取页面内容时出错：{error}"[:500]] for error in result.get("errors", ())]
         if page.truncated:
-            self.collector.add_skip(url, "too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分")
+            skips.append(["too_large", f"页面超过 {len(response.body) // 1024} KB，只读取了开头部分"])
         if result.get("too_deep"):
-            self.collector.add_skip(url, "markup_too_deep", "页面标签嵌套过深（超过 2048 层），更深处及其后的内容和链接未能读取")
+            skips.append(["markup_too_deep", "页面标签嵌套过深（超过 2048 层），更深处及其后的内容和链接未能读取"])
+        for reason, detail in skips:
+            self.collector.add_skip(url, reason, detail)
+        if kept is not None:
+            kept.update(skips=skips, text=result["text"], long=result["long"], fingerprint=result["fingerprint"])
         page.soft404 = self.detector.classify(url, response.status, response.url, page.title, result["text"],
                                               long_page=result["long"], main_length=page.text_length,
                                               dated=page.pub_date is not None)
@@ -336,7 +486,10 @@ class PortalSpider(scrapy.Spider):
 
     # -- scheduling -------------------------------------------------------------------
 
-    def follow(self, url: str, link: Link, depth: int, priority: int = 0) -> Iterator[scrapy.Request]:
+    def follow(self, url: str, link: Link, depth: int, priority: int = 0,
+               fresh: bool = True) -> Iterator[scrapy.Request]:
+        """Schedule a page, or check a link target (``fresh``: the linking page changed since the
+        last complete audit, so its link targets are verified tonight whatever their rotation)."""
         if self.malformed(url):
             return
         key = url_key(url)
@@ -366,6 +519,13 @@ class PortalSpider(scrapy.Spider):
             stats["pages_not_followed"] = int(stats.get("pages_not_followed") or 0) + 1
         self.seen.add(key)
         if urlsplit(url).scheme not in ("http", "https"):
+            return
+        cached = self.cached_link(url) if not fresh else None
+        if cached is not None:  # verified on an earlier night and not due tonight
+            self.collector.add_check(cached)
+            self.reused_links.add(url)
+            stats = self.collector.snapshot.stats
+            stats["links_reused"] = int(stats.get("links_reused", 0)) + 1
             return
         yield self.probe_request(url, link, method="HEAD")
 

@@ -199,14 +199,15 @@ class Store:
             "items": len(p.list_items), "soft404": p.soft404, "rendered": int(p.rendered),
             "render_reason": p.render_reason, "meta": _json(p.meta),
         } for p in pages]
-        links = [{"run_id": run_id, "page": p.url, "target": link.url, "text": link.text, "kind": link.kind,
-                  "nav": int(link.nav)} for p in pages for link in p.links]
+        links = [(run_id, p.url, link.url, link.text, link.kind, int(link.nav)) for p in pages for link in p.links]
         if rows:
             with self.db.conn:
                 self.db["pages"].upsert_all(rows, pk=("run_id", "url"))
                 self.db.execute("delete from page_links where run_id = ? and page in (%s)"
                                 % ",".join("?" * len(rows)), [run_id, *(r["url"] for r in rows)])
-                self.db["page_links"].insert_all(links, batch_size=1000)
+                # plain executemany: sqlite-utils' insert_all costs ~8 % of a night of unchanged pages
+                self.db.conn.executemany("insert into page_links (run_id, page, target, text, kind, nav)"
+                                         " values (?, ?, ?, ?, ?, ?)", links)
             with self.db.conn:
                 self.db.execute("update runs set pages = (select count(*) from pages where run_id = ?)"
                                 " where id = ?", [run_id, run_id])

@@ -105,6 +105,8 @@ def audit_document(store: Store, run_id: int) -> dict[str, Any]:
         "scope": {"mode": summary.get("scope", "host"), "path": summary.get("scope_prefix", "/"),
                   "outside_pages": summary.get("outside_scope", 0)},
         "coverage": coverage_facts(run, summary),
+        "incremental": {k: summary.get(k, d) for k, d in (("mode", "full"), ("full_reason", ""),
+                        ("pages_reused", 0), ("pages_not_modified", 0), ("links_reused", 0))},
     }
 
 
@@ -218,6 +220,12 @@ def print_summary(doc: dict[str, Any], out: TextIO | None = None) -> None:
                           f"请使用 --scope host。")
     for line, style in render_lines(doc.get("render") or {}):
         console.print(Text(line, style=style))
+    inc = doc.get("incremental") or {}
+    if inc.get("mode") == "incremental":
+        console.print(f"检查方式：增量（{inc.get('pages_reused', 0)} 个页面未变化，沿用上次读取结果；"
+                      f"{inc.get('links_reused', 0)} 个链接沿用上次核实结论）")
+    elif inc.get("full_reason"):
+        console.print(f"检查方式：全面（{inc['full_reason']}）")
     if not finished:
         return
 

@@ -11,6 +11,7 @@ decides which, from facts.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
@@ -54,6 +55,14 @@ class AuditOptions:
     site_name: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # raw Scrapy / PORTALWATCH_* overrides
     time_limit: float = DEFAULT_TIME_LIMIT  # seconds of crawling, then the run ends cut_short
+    # Incremental nights (crawler/incremental.py): "incremental" reuses what the last complete audit
+    # saw (it is full anyway every PORTALWATCH_FULL_EVERY nights); the previous state comes from
+    # ``prev_state``, else the file ``state_in``, else the database; a complete run's new state goes to
+    # the file ``state_out`` when given (a worker hands it back), else to the database.
+    mode: str = "full"
+    state_in: Path | None = None
+    state_out: Path | None = None
+    prev_state: Any = field(default=None, repr=False)
 
 
 @dataclass
@@ -64,6 +73,8 @@ class AuditResult:
     snapshot: Snapshot
     checks: CheckResults
     score: Any = None
+    mode: str = "full"  # what the run was: full or incremental
+    new_state: Any = None  # crawler.incremental.SiteState of a complete run, for the next night
 
 
 def normalise_url(raw: str) -> str:
@@ -153,9 +164,10 @@ def text_terms(ctx: Context) -> list[str]:
 
 
 def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = None,
-               terms: list[str] | None = None) -> Snapshot:
+               terms: list[str] | None = None, plan: Any = None, spider_out: list[Any] | None = None) -> Snapshot:
     """Run the portal spider in this process; ``end`` learns how the crawl ended; ``terms``
-    are the words whose sentences the pages' ``text_hits`` keep."""
+    are the words whose sentences the pages' ``text_hits`` keep; ``spider_out`` receives the
+    spider (its ``new_state()`` is the incremental state of this crawl)."""
     from scrapy import signals
     from scrapy.settings import Settings
 
@@ -172,8 +184,11 @@ def crawl_site(opts: AuditOptions, collector: Collector, end: CrawlEnd | None = 
     crawler = process.create_crawler(PortalSpider)
     crawler.signals.connect(end.on_closed, signal=signals.spider_closed)
     crawler.signals.connect(end.on_spider_error, signal=signals.spider_error)
-    process.crawl(crawler, start_url=opts.url, collector=collector, as_of=opts.as_of).addErrback(end.on_crash)
+    process.crawl(crawler, start_url=opts.url, collector=collector, as_of=opts.as_of,
+                  plan=plan).addErrback(end.on_crash)
     process.start()
+    if spider_out is not None and getattr(crawler, "spider", None) is not None:
+        spider_out.append(crawler.spider)
     return collector.snapshot
 
 
@@ -198,16 +213,23 @@ def run_audit(opts: AuditOptions) -> AuditResult:
 
 def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> AuditResult:
     store = Store(opts.db)  # opening it marks runs of processes that died as interrupted
-    options = {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in asdict(opts).items()}
+    options = {k: (str(v) if isinstance(v, (Path, dt.date)) else v) for k, v in asdict(
+        dataclasses.replace(opts, prev_state=None)).items() if k != "prev_state"}
+    plan = _plan(opts, store, terms)
     run_id = store.start_run(site=opts.url, profile=opts.profile, as_of=opts.as_of.isoformat(),
                              options=options, site_name=opts.site_name)
     snapshot = Snapshot(start_url=opts.url, started=now_iso(), render_mode=opts.render)
+    snapshot.stats.update(mode=plan.mode, night=plan.night, full_every=plan.full_every)
+    if plan.why_full:
+        snapshot.stats["full_reason"] = plan.why_full
+    spiders: list[Any] = []
+    new_state = None
     collector = Collector(snapshot, on_pages=lambda pages: store.add_pages(run_id, pages))
     end = CrawlEnd()
     results, score = CheckResults(), None
     try:
         try:
-            crawl_site(opts, collector, end, terms)
+            crawl_site(opts, collector, end, terms, plan, spiders)
         finally:  # Scrapy's handlers, still installed, would swallow a later signal
             ignore_signals() if end.signals else raise_on_signals()
         collector.flush()
@@ -220,6 +242,8 @@ def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> 
             results, score = _check_and_store(store, run_id, opts, profile, snapshot, end, status, reason)
         else:
             _close_unscored(store, run_id, snapshot, end, status, reason)
+        if status == "complete" and spiders:  # only a complete run speaks for the next night
+            new_state = _keep_state(store, run_id, opts, plan, spiders[0])
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM outside the crawl (Interrupted)
         _close_after_error(store, run_id, collector, snapshot, end, "interrupted", "检查被信号中断")
         raise
@@ -228,7 +252,51 @@ def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> 
         status, results, score = "failed", CheckResults(), None
         reason = f"检查程序出错：{type(exc).__name__}: {exc}"[:500]
         _close_after_error(store, run_id, collector, snapshot, end, status, reason)
-    return _result(store, run_id, status, snapshot, results, score)
+    result = _result(store, run_id, status, snapshot, results, score)
+    result.mode, result.new_state = plan.mode, new_state
+    return result
+
+
+def _plan(opts: AuditOptions, store: Store, terms: list[str] | None = None) -> Any:
+    """Full or incremental tonight, with the previous state when incremental."""
+    from portalwatch.crawler import incremental
+    from portalwatch.reports import pagecache
+
+    if opts.mode not in ("full", "incremental"):
+        raise AuditError(f"检查方式应为 full 或 incremental：{opts.mode}")
+    prev = opts.prev_state
+    if prev is None and opts.state_in is not None:
+        prev = incremental.read_file(opts.state_in)
+    every = incremental.full_every(opts.settings)
+    # what pages are read with: another profile or other --set overrides make the state unusable
+    # (and other text terms: an office's new lexicon entry must be looked for on unchanged pages too)
+    reading = incremental.reading_digest(profile=opts.profile, scope=opts.scope, max_pages=opts.max_pages,
+                                         settings={k: v for k, v in opts.settings.items()
+                                                   if k not in ("PORTALWATCH_FULL_EVERY",)},
+                                         terms=sorted(terms or ()))
+    if prev is None and opts.state_in is None:
+        if opts.mode == "full":  # only the night counter is needed
+            return incremental.Plan("full", None, pagecache.last_night(store.db, opts.url) + 1, every,
+                                    reading=reading)
+        prev = pagecache.load_state(store.db, opts.url)
+    return incremental.plan(opts.mode, prev, opts.url, opts.render, every, reading)
+
+
+def _keep_state(store: Store, run_id: int, opts: AuditOptions, plan: Any, spider: Any) -> Any:
+    """The crawl's state for the next night: to ``state_out`` when given, else to the database."""
+    from portalwatch.crawler import incremental
+    from portalwatch.reports import pagecache
+
+    try:
+        state = spider.new_state()
+        if opts.state_out is not None:
+            incremental.write_file(opts.state_out, state)
+        else:
+            pagecache.save_state(store.db, opts.url, state, run_id=run_id, mode=plan.mode, updated=now_iso())
+        return state
+    except Exception:  # noqa: BLE001 - the run stands; the next night is then simply full
+        log.warning("could not keep the incremental state", exc_info=True)
+        return None
 
 
 def _check_and_store(store: Store, run_id: int, opts: AuditOptions, profile: Any, snapshot: Snapshot,
@@ -294,6 +362,15 @@ def score_site(results: CheckResults, snapshot: Snapshot, ctx: Context,
     return asdict(_score(results.findings, snapshot, ctx, results.undecided, classes))
 
 
+def incremental_facts(snapshot: Snapshot) -> dict[str, Any]:
+    """Which kind of audit the run was and how much of the last complete one it reused."""
+    stats = snapshot.stats
+    return {"mode": stats.get("mode", "full"), "full_reason": stats.get("full_reason", ""),
+            "pages_reused": int(stats.get("pages_reused", 0)),
+            "pages_not_modified": int(stats.get("pages_not_modified", 0)),
+            "links_reused": int(stats.get("links_reused", 0))}
+
+
 def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEnd | None = None,
                   status: str = "", reason: str = "", opts: AuditOptions | None = None) -> dict[str, Any]:
     checks = snapshot.link_checks.values()
@@ -321,6 +398,7 @@ def summary_facts(snapshot: Snapshot, results: CheckResults | None, end: CrawlEn
                                           if p.render_reason.startswith(("needs_render_but_off:",
                                                                          "needs_render_no_browser:"))),
         "render_failed": sum(1 for p in snapshot.pages.values() if p.render_reason.startswith("render_failed:")),
+        **incremental_facts(snapshot),
     }
     if results is not None:
         facts["notes"] = [{"check": n.check, "message": n.message} for n in results.notes]

@@ -60,9 +60,16 @@ def main(verbose: int) -> None:
 @click.option("--time-limit", type=Duration(), default=None, show_default="14400",
               help="抓取的最长时间（秒，或 90s、30m、4h）；超时即停止，已检查的结果照常保存，但本次运行记为未完成（cut_short）")
 @click.option("--site-name", default=None, hidden=True, help="已登记网站的名称（由监测程序传入）")
+@click.option("--incremental/--full", "incremental", default=False,
+              help="增量检查：未变化的页面沿用上次完整检查的结果（每 PORTALWATCH_FULL_EVERY 次仍做一次全面检查）[默认全面检查]")
+@click.option("--state-in", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              envvar="PORTALWATCH_STATE_IN", help="增量检查的上次状态文件（不读数据库中的状态）")
+@click.option("--state-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              envvar="PORTALWATCH_STATE_OUT", help="检查完整时把本次状态写入该文件（不写入数据库）")
 def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str | None, render: str,
           concurrency: int, delay: float, timeout: float, ignore_robots: bool, scope: str, no_progress: bool,
-          raw_settings: tuple[str, ...], time_limit: float | None = None, site_name: str | None = None) -> None:
+          raw_settings: tuple[str, ...], time_limit: float | None = None, site_name: str | None = None,
+          incremental: bool = False, state_in: Path | None = None, state_out: Path | None = None) -> None:
     """检查一个网站：抓取、检查、记录并输出结果。"""
     from portalwatch.reports.summary import print_summary
     from portalwatch.scheduler.audit import AuditOptions, run_audit
@@ -71,7 +78,8 @@ def audit(url: str, profile: str, db: Path, max_pages: int, fmt: str, as_of: str
     opts = AuditOptions(url=url, db=db, profile=profile, max_pages=max_pages, as_of=parse_as_of(as_of),
                         render=render, concurrency=concurrency, delay=delay, timeout=timeout,
                         ignore_robots=ignore_robots, scope=scope, progress=not no_progress,
-                        settings=parse_settings(raw_settings), site_name=site_name)
+                        settings=parse_settings(raw_settings), site_name=site_name,
+                        mode="incremental" if incremental else "full", state_in=state_in, state_out=state_out)
     if time_limit is not None:
         opts.time_limit = time_limit
     try:

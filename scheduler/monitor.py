@@ -39,6 +39,9 @@ class RunConfig:
     as_of: dt.date | None = None
     time_limit: float = DEFAULT_TIME_LIMIT
     audit_args: list[str] = field(default_factory=list)  # extra ``portalwatch audit`` options
+    # nightly audits reuse what the last complete one saw (full every PORTALWATCH_FULL_EVERY nights);
+    # ``run --full`` makes them full
+    mode: str = "incremental"
     stop: threading.Event = field(default_factory=threading.Event)  # set on shutdown
 
 
@@ -81,6 +84,7 @@ def audit_command(site: dict[str, Any], cfg: RunConfig) -> list[str]:
     # (about 6 s on a small site, measured; a tenth of the limit on long ones)
     limit = float(settings.get("time_limit") or cfg.time_limit)
     cmd += ["--time-limit", f"{max(limit / 2, limit - max(10.0, limit / 10)):g}"]
+    cmd.append("--incremental" if cfg.mode == "incremental" else "--full")
     return cmd + list(cfg.audit_args)
 
 

@@ -136,6 +136,7 @@ def sites_remove(name: str, db: Path) -> None:
 @click.option("--all", "all_sites", is_flag=True, help="检查所有启用的登记网站")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="判断更新是否及时的基准日期 YYYY-MM-DD（默认今天）")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="同时检查的网站数 [默认 CPU 核数]")
+@click.option("--full", is_flag=True, help="全面检查（默认增量：未变化的页面沿用上次结果，每 PORTALWATCH_FULL_EVERY 次全面检查一次）")
 @TIME_LIMIT
 @SEND_NOTICES
 @AUDIT_ARGS
@@ -144,7 +145,8 @@ def sites_remove(name: str, db: Path) -> None:
 @click.option("--broker", envvar="PORTALWATCH_BROKER", default=None,
               help="消息队列地址 redis://主机:6379/0：把检查派给工作机（portalwatch worker），结果存入本机数据库")
 def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: int | None, time_limit: float | None,
-            send_notices: bool, audit_args: str | None, fmt: str, db: Path, broker: str | None = None) -> None:
+            send_notices: bool, audit_args: str | None, fmt: str, db: Path, broker: str | None = None,
+            full: bool = False) -> None:
     """立即检查登记网站（并行、前台运行），并更新问题历史；全部完成时退出码为 0。"""
     from portalwatch.scheduler.monitor import DEFAULT_TIME_LIMIT, RunConfig, audit_sites, default_jobs
 
@@ -153,7 +155,8 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
     chosen = service.run_targets(db, names, all_enabled=all_sites)
     _check_mail(send_notices)
     cfg = RunConfig(db=db, as_of=parse_as_of(as_of) if as_of else None,
-                    time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""))
+                    time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""),
+                    mode="full" if full else "incremental")
     jobs = jobs or default_jobs()
     if broker:  # scheduler/workers.py: queued for the workers, stored here
         from portalwatch.scheduler.workers import broker_problem, run_remote

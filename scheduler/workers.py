@@ -51,6 +51,7 @@ Without ``--broker`` (or ``$PORTALWATCH_BROKER``) nothing here is used.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import glob
 import hashlib
@@ -239,12 +240,15 @@ def run_job(job: dict[str, Any], heartbeat: Callable[[], Any] | None = None, bea
     try:
         as_of = dt.date.fromisoformat(job["as_of"]) if job.get("as_of") else None
         cfg = RunConfig(db=work / "audit.db", as_of=as_of, time_limit=float(job.get("time_limit") or DEFAULT_TIME_LIMIT),
-                        audit_args=[str(a) for a in job.get("audit_args") or []])
+                        audit_args=[str(a) for a in job.get("audit_args") or []],
+                        mode=str(job.get("mode") or "incremental"))
         env = dict(os.environ)
-        state_out = work / "state-out.json"
-        if job.get("state") is not None:  # the incremental nights' hand-off, passed through as is
-            (work / "state-in.json").write_text(json.dumps(job["state"], ensure_ascii=False), encoding="utf-8")
-            env["PORTALWATCH_STATE_IN"] = str(work / "state-in.json")
+        # the incremental nights' hand-off: the site's last state (crawler/incremental.py bytes, base64
+        # in the JSON task) goes in as a file, the new one comes back only when the audit was complete
+        state_out = work / "state-out.bin"
+        if job.get("state"):
+            (work / "state-in.bin").write_bytes(base64.b64decode(job["state"]))
+            env["PORTALWATCH_STATE_IN"] = str(work / "state-in.bin")
         env["PORTALWATCH_STATE_OUT"] = str(state_out)
         proc = subprocess.Popen(audit_command(site, cfg), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
@@ -261,12 +265,7 @@ def run_job(job: dict[str, Any], heartbeat: Callable[[], Any] | None = None, bea
         finally:
             beating.set()
         run = export_run(work / "audit.db", site["name"]) if (work / "audit.db").exists() else None
-        state = None
-        if state_out.exists():
-            try:
-                state = json.loads(state_out.read_text(encoding="utf-8"))
-            except ValueError:
-                state = None
+        state = base64.b64encode(state_out.read_bytes()).decode("ascii") if state_out.exists() else None
         return _result(job, started=started, elapsed=round(time.monotonic() - t0, 2), exit_code=proc.returncode,
                        reason=reason, detail=_tail(stderr), run=run, state=state)
     except Exception as exc:  # noqa: BLE001 - the database machine must hear of every failure
@@ -333,15 +332,24 @@ class Dispatcher:
         self._lock = threading.Lock()  # one drain at a time in this process
         # the incremental nights' hand-off: called with (site name, run id, state) when a result
         # carries the ``state`` its audit left; the state given to ``submit`` travels the other way
-        self.on_state: Callable[[str, int | None, Any], None] | None = None
+        self.on_state: Callable[[str, int | None, Any], None] | None = self._save_state
 
     def _store(self):
         from portalwatch.reports.storage import MonitorStore
 
         return MonitorStore(self.db)
 
+    def _load_state(self, url: str) -> str | None:
+        return load_state_b64(self.db, url)
+
+    def _save_state(self, name: str, run_id: int | None, state: Any) -> None:
+        save_state_b64(self.db, name, run_id, state)
+
     def submit(self, site: dict[str, Any], cfg: RunConfig, *, attempt: int = 0, state: Any = None) -> str:
         from portalwatch.reports.runimport import register_token
+
+        if state is None:
+            state = self._load_state(site["url"])
 
         token = uuid.uuid4().hex
         limit = site_limit(site, cfg.time_limit)
@@ -354,7 +362,7 @@ class Dispatcher:
         job = {"token": token, "reply_to": self.reply_to, "attempt": attempt,
                "site": {k: site.get(k) for k in ("name", "url", "profile", "settings")},
                "as_of": cfg.as_of.isoformat() if cfg.as_of else None, "time_limit": cfg.time_limit,
-               "audit_args": list(cfg.audit_args), "state": state}
+               "audit_args": list(cfg.audit_args), "mode": cfg.mode, "state": state}
         soft, hard = task_limits(limit)
         self.app.send_task(TASK, args=[job], task_id=token, queue=QUEUE, soft_time_limit=soft, time_limit=hard)
         return token
@@ -627,3 +635,45 @@ def register(main: click.Group) -> None:
     """Add ``worker`` and ``collect`` to the ``portalwatch`` group."""
     main.add_command(worker_cmd)
     main.add_command(collect_cmd)
+
+
+def load_state_b64(db: Path, url: str) -> str | None:
+    """A site's incremental state as stored on the database machine, base64 for the JSON task
+    (None: no state, the worker's audit is a full one)."""
+    from portalwatch.reports.storage import MonitorStore
+
+    store = MonitorStore(db)
+    try:
+        if not store.db["page_cache"].exists():
+            return None
+        row = store.db.execute("select state from page_cache where site = ?", [url]).fetchone()
+    finally:
+        store.close()
+    return base64.b64encode(row[0]).decode("ascii") if row and row[0] else None
+
+
+def save_state_b64(db: Path, name: str, run_id: int | None, state: Any) -> bool:
+    """Keep the state a worker's complete audit left (imported as ``run_id``) for the site's next
+    incremental night; False when it is not kept (run not complete, site unknown, unreadable)."""
+    from portalwatch.crawler import incremental
+    from portalwatch.reports import pagecache
+    from portalwatch.reports.storage import MonitorStore
+
+    store = MonitorStore(db)
+    try:
+        site = store.site(name)
+        run = store.run(run_id) if run_id is not None else None
+        if site is None or run is None or run["status"] != "complete" or not state:
+            return False
+        decoded = incremental.loads(base64.b64decode(state))
+        if decoded is None:
+            return False
+        pagecache.save_state(store.db, site["url"], decoded, run_id=run_id,
+                             mode=str(json.loads(run.get("summary") or "{}").get("mode") or ""),
+                             updated=run.get("finished") or run.get("started") or "")
+        return True
+    except (ValueError, TypeError, zlib.error):
+        log.warning("state of %s not kept (unreadable)", name)
+        return False
+    finally:
+        store.close()

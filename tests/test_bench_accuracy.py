@@ -101,3 +101,19 @@ def test_a_jeecms_title_bar_naming_the_column_does_not_empty_its_list():
         html = body.decode("utf-8") if isinstance(body, bytes) else str(body)
         page = extract_page(html, "http://127.0.0.1:1" + path, as_of=dt.date(2025, 12, 1))
         assert page["empty_list"] == "" and len(page["list_items"]) >= 10, path
+
+
+def test_the_portals_plant_every_check_and_each_offers_a_consultation_channel():
+    """The ground truth covers all 13 checks, and no portal is the "no channel at all" case: real
+    portals always have one (a mailbox, a 12345 banner, a menu link to the province's platform)."""
+    from accuracy_portals.score import CHECKS, NO_CHANNEL
+
+    planted: set[str] = set()
+    for name in FAMILIES:
+        b, _ = make(name, BASE, EXT, REFUSED)
+        planted |= {c for c, _ in b.truth}
+        assert ("unanswered_message", NO_CHANNEL) not in b.truth
+        if name != "down":
+            pages = b"".join(r.payload() for r in b.routes.values() if not callable(r) and "html" in r.content_type)
+            assert any(w.encode(enc) in pages for w in ("信箱", "在线咨询", "/12345/") for enc in ("utf-8", "gbk")), name
+    assert planted == set(CHECKS)

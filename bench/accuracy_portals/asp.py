@@ -66,6 +66,15 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:SiteIDCode")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ArticleTitle")
+    b.expect("site_identity", "meta:PubDate")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, str(k), t, url=f"list.asp?classid={k}" if m == "list" else f"about.asp?classid={k}", mode=m)
             for n, k, t, m in COLS}
     c = cols
@@ -89,6 +98,8 @@ def build(b: Builder) -> None:
     news[1].extra = '<p>相关新闻：<a href="show.asp?id=9998">我镇召开年度工作总结会</a></p>' + b.waf("/admin/login.asp", 403)
     news[-3].extra = b.dead_image("/UploadFile/2019/11/201911051023.jpg")  # on the oldest news page
     notes[430].extra = b.dead_attachment("/UploadFile/2023/sbb.doc")
+    news[2].extra = "<p>镇党委对冬春农田水利建设进行安排布署，要求各村按时完成任务。</p>"
+    b.expect("content_error", "安排布署")
     b.expect("missing_column", "决策信息")
     b.expect("missing_column", "行政权力")
     nav = _nav(list(cols.values()))
@@ -103,7 +114,11 @@ def build(b: Builder) -> None:
             _article(b, col, item, nav)
     b.finish(list(cols.values()))
     rows = "".join(f'<tr><td>·<a href="{i.url.lstrip("/")}">{esc(i.title)}</a></td><td>{i.date:%m-%d}</td></tr>' for i in news[:8])
+    # the only channel: a textless image banner to the provincial platform (its address says 12345)
+    banner = (f'<table width="1000" align="center"><tr><td><a href="{b.ext}/12345/index.html" target="_blank">'
+              '<img src="images/rx.gif" width="300" height="80" border="0"></a></td></tr></table>')
     b.page("/index.asp", _head(SITE) + nav + f'<table width="1000" align="center" class="index"><tr><td class="tit">工作动态</td>'
-           f'</tr>{rows}</table>' + FOOT)
+           f'</tr>{rows}</table>' + banner + FOOT)
+    b.binary("/images/rx.gif", "png")
     b.routes["/"] = b.routes["/index.asp"]
     b.binary("/images/top.jpg", "png")

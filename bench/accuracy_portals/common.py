@@ -234,3 +234,77 @@ def article_extra(item: Item) -> str:
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+# -- consultation messages (互动交流) ------------------------------------------------------
+@dataclass
+class Letter:
+    """One consultation message of a mailbox column (局长信箱、县长信箱 …)."""
+
+    title: str
+    url: str
+    posted: dt.date
+    replied: dt.date | None = None  # None: never answered
+    reply: str = ""
+    unit: str = ""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    import calendar
+    y, m = divmod(day.month - 1 + months, 12)
+    return dt.date(day.year + y, m + 1, min(day.day, calendar.monthrange(day.year + y, m + 1)[1]))
+
+
+def late(letter: Letter) -> bool:
+    """The national rule as a person applies it: posted within the year before AS_OF, and
+    unanswered (or answered) more than 3 months after posting."""
+    if not (add_months(AS_OF, -12) <= letter.posted <= AS_OF):
+        return False
+    due = add_months(letter.posted, 3)
+    return (letter.replied or AS_OF) > due
+
+
+REPLIES = ["您好！您反映的问题已转交相关部门，经现场核实，已于近日完成处理。感谢您对我们工作的关心和支持。",
+           "您好！经与相关部门核实，该事项已纳入今年民生实事项目，预计年内实施完成，请您继续关注。",
+           "您好！您咨询的政策已于本月发布，具体内容请查阅本网站政策文件栏目，如有疑问可来电咨询。"]
+
+
+def letters(b: Builder, url_of, specs: list[tuple[str, dt.date, dt.date | None, bool]], unit: str) -> list[Letter]:
+    """Letters from ``(title, posted, replied, planted)``: ``planted`` says the generator means
+    this one as a defect (an unanswered_message finding); it must agree with the rule."""
+    out = []
+    for title, posted, replied, planted in specs:
+        letter = Letter(title, url_of(posted, b.next_id()), posted, replied,
+                        b.rng.choice(REPLIES) if replied else "", unit if replied else "")
+        assert late(letter) == planted, (title, posted, replied)
+        if planted:
+            b.expect("unanswered_message", title)
+        out.append(letter)
+    return out
+
+
+# -- personal data (公示名单) -----------------------------------------------------------------
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(area: str, born: dt.date, seq: int) -> str:
+    """A resident ID number with a valid ISO 7064 MOD 11-2 check digit."""
+    body = f"{area}{born:%Y%m%d}{seq:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS)) % 11]
+
+
+NAMES = ["张建华", "李秀英", "王德明", "刘桂兰", "陈志刚", "杨玉梅", "赵国庆", "黄淑芬"]
+
+
+def masked_id(number: str) -> str:
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+# -- service guides (办事指南) -----------------------------------------------------------------
+def guide_table(rows: list[tuple[str, str]], cls: str = "bszn") -> str:
+    """A two-column guide table: label cell, value cell."""
+    return f'<table class="{cls}">' + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+
+
+def guide_dl(rows: list[tuple[str, str]]) -> str:
+    return '<dl class="guide">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"

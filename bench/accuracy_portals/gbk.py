@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, NAMES, letters, Builder, Column, Item, article_extra, esc, policy_docs
 
 NAME, FAMILY, PROFILE, SITE, SEED = "gbk", "GBK table layout", "township", "龙泉乡人民政府", 66
 PER_PAGE = 12
@@ -22,7 +22,7 @@ COLS = [  # name, slug, type, mode
     ("乡情概况", "xqgk", "static", "single"), ("机构职能", "jgzn", "static", "single"), ("工作动态", "gzdt", "news", "list"),
     ("通知公告", "tzgg", "notice", "list"), ("法规文件", "fgwj", "notice", "list"), ("政策解读", "zcjd", "notice", "list"),
     ("决策信息", "jcxx", "notice", "list"), ("财政信息", "czxx", "plan", "list"), ("重大事项", "zdsx", "plan", "placeholder"),
-    ("办事指南", "bszn", "static", "single"),
+    ("办事指南", "bszn", "static", "single"), ("乡长信箱", "xzxx", None, "mailbox"),
 ]
 
 
@@ -42,7 +42,7 @@ def _nav(cols: list[Column]) -> str:
 
 
 FOOT = ('<table width="980" align="center"><tr><td align="center" class="foot">主办：龙泉乡人民政府　网站标识码：5101000066'
-        '　蜀ICP备00000066号<br>联系电话：028-0000000</td></tr></table></body></html>')
+        '　蜀ICP备00000066号</td></tr></table></body></html>')
 
 
 def _pager(count: int, current: int) -> str:
@@ -85,6 +85,16 @@ def _calendar() -> str:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:SiteIDCode")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ArticleTitle")
+    b.expect("site_identity", "meta:PubDate")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("site_identity", "footer:联系方式")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, s, t, url=f"/{s}/index.html", mode=m) for n, s, t, m in COLS}
     c = cols
     b.fill(c["工作动态"], 30, AS_OF - dt.timedelta(days=60), _url("gzdt"), step=7, place="龙泉乡")  # stale
@@ -100,9 +110,34 @@ def build(b: Builder) -> None:
     news[5].extra = b.dead_external(refused=True)
     b.expect("stale_homepage", "homepage")
     b.expect("missing_column", "行政权力")
+    mail = letters(b, _url("xzxx"), [
+        ("反映三组通组公路塌方无人处理", dt.date(2025, 11, 5), dt.date(2025, 11, 10), False),
+        ("咨询城乡居民养老保险补缴政策", dt.date(2025, 10, 8), None, False),  # 处理中 54 days: not yet due
+        ("龙泉村自来水管网改造进度", dt.date(2025, 8, 12), None, True),  # 待回复 111 days: the defect
+        ("建议增设乡卫生院周末门诊", dt.date(2025, 4, 16), dt.date(2025, 5, 6), False),
+    ], "乡党政办")
+    # defect: a 临时救助 公示 with mobiles beside the recipients' names, one a line
+    lines = "".join(f"<p>{n}　{'龙泉村' if k % 2 else '石门村'}　1{39 - k}{4021 + 3 * k:04d}{7310 + k:04d}　救助金额800元</p>"
+                    for k, n in enumerate(NAMES[2:6]))
+    c["通知公告"].items[1].extra = f"<p>2025年第二季度临时救助对象公示名单如下：</p>{lines}<p>监督电话：028-0000001</p>"
+    b.expect("privacy_exposure", b.url(c["通知公告"].items[1].url))
     nav = _nav(list(cols.values()))
     n = 0
     for col in cols.values():
+        if col.mode == "mailbox":
+            rows = "".join(f'<tr><td><a href="{m.url}">{esc(m.title)}</a></td><td>{m.posted}</td><td>'
+                           f'{"已办结" if m.replied else ("处理中" if m.posted.month == 10 else "待回复")}</td></tr>' for m in mail)
+            b.page(col.url, _head(f"{col.name}-{SITE}") + nav + '<table width="980" align="center"><tr><td class="title">'
+                   f'当前位置：首页 &gt;&gt; {col.name}</td></tr></table><table width="980" align="center" class="xx_list">'
+                   f'<tr><td>留言标题</td><td>留言时间</td><td>状态</td></tr>{rows}</table>' + FOOT, charset="gbk",
+                   header_charset=None)
+            for m in mail:
+                reply = (f"<tr><td>回复时间：{m.replied}</td></tr><tr><td>回复内容：{m.reply}</td></tr>" if m.replied
+                         else "<tr><td>回复内容：</td></tr>")
+                b.page(m.url, _head(f"{m.title}-{SITE}") + nav + f'<table width="980" align="center"><tr><td>'
+                       f'当前位置：首页 &gt;&gt; {col.name}</td></tr><tr><td>留言标题：{esc(m.title)}</td></tr>'
+                       f'<tr><td>留言时间：{m.posted}</td></tr>{reply}</table>' + FOOT, charset="gbk", header_charset=None)
+            continue
         if col.mode == "single":
             b.page(col.url, _head(f"{col.name}-{SITE}") + nav + f'<table width="980" align="center"><tr><td class="TRS_Editor">'
                    f'<p>{col.name}：龙泉乡地处山区，辖9个行政村，总面积120平方公里。</p>{b.body(2)}</td></tr></table>' + FOOT,
@@ -112,7 +147,7 @@ def build(b: Builder) -> None:
         for item in col.items:
             n += 1
             _article(b, col, item, nav, wrong=n % 3 == 0)
-    b.finish(list(cols.values()))
+    b.finish([col for col in cols.values() if col.mode != "mailbox"])
     rows = "".join(f'<tr><td><a href="{i.url}">{esc(i.title)}</a></td><td>{i.date}</td></tr>' for i in news[:6])
     notes = "".join(f'<tr><td><a href="{i.url}">{esc(i.title)}</a></td><td>{i.date}</td></tr>' for i in c["通知公告"].items[:4])
     b.page("/index.html", _head(SITE, _calendar()) + nav + f'<table width="980" align="center"><tr><td valign="top"><table>'

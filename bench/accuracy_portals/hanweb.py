@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .server import Response
-from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, NAMES, guide_dl, id_number, masked_id, Builder, Column, Item, article_extra, esc, policy_docs
 
 NAME, FAMILY, PROFILE, SITE, SEED = "hanweb", "Hanweb 大汉", "county", "清河县人民政府", 22
 PER_PAGE = 12
@@ -89,6 +89,9 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, str(cid), t, url=f"/col/col{cid}/index.html", mode=m)
             for _, members in GROUPS for n, cid, t, m in members}
     ids = {n: cid for _, members in GROUPS for n, cid, *_ in members}
@@ -104,6 +107,9 @@ def build(b: Builder) -> None:
     news[5].extra = b.dead_image("/picture/0/2510091530123.jpg")
     news[9].extra = b.dead_external(refused=True)
     news[11].extra = b.waf("/module/search/index.jsp", 429) + b.live_external()
+    news[16].extra = (f'<p>对{NAMES[0]}等3户、统一社会信用代码 91130500MA0A{b.rng.randint(10000, 99999)}X 的企业予以表彰；'
+                      f'受表彰个人{NAMES[1]}（身份证号 {masked_id(id_number("130522", dt.date(1971, 4, 9), 338))}，'
+                      '联系电话 0319-0000001）。</p>')  # trap: a credit code, a masked ID, an office line
     news[15].extra = b.waf("/module/download/downfile.jsp?classid=0&filename=2511.pdf", 401)
     leaders = [Item(f"{post} {who}", _url(1202)(dt.date(2025, 1, 6), 880 + k), dt.date(2025, 1, 6))
                for k, (post, who) in enumerate(LEADERS)]
@@ -113,7 +119,23 @@ def build(b: Builder) -> None:
     for leader in leaders:
         leader.extra = "<p>负责县政府全面工作。</p>"
         _article(b, c["领导之窗"], leader, nav)
+    # 办事服务: a catalogue table of services (elements as headers, one row a service: no guide) and
+    # one complete guide written as a definition list
+    guide_url = "/art/2025/6/3/art_1231_7701.html"
+    catalogue = ('<table class="sxml"><tr><th>事项名称</th><th>办理机构</th><th>办理时限</th><th>收费标准</th><th>办事指南</th></tr>'
+                 f'<tr><td>城乡居民最低生活保障</td><td>县民政局</td><td>30个工作日</td><td>不收费</td><td><a href="{guide_url}">查看</a></td></tr>'
+                 '<tr><td>残疾人两项补贴</td><td>县残联</td><td>20个工作日</td><td>不收费</td><td>—</td></tr>'
+                 '<tr><td>临时救助</td><td>县民政局</td><td>15个工作日</td><td>不收费</td><td>—</td></tr></table>')
+    guide = guide_dl([("事项名称", "城乡居民最低生活保障"), ("设定依据", "《社会救助暂行办法》"), ("申请条件", "共同生活的家庭成员人均收入低于当地低保标准"),
+                      ("所需材料", "户口簿、身份证、家庭收入情况说明"), ("受理地点", "户籍所在地乡镇人民政府"), ("受理机构", "乡镇人民政府"),
+                      ("是否收费", "否"), ("办理时限", "30个工作日"), ("咨询电话", "0319-0000003"), ("办理流程", "申请—审核—公示—审批")])
+    b.page(guide_url, _head(f"城乡居民最低生活保障办事指南 {SITE}", "办事服务") + nav +
+           f'<div class="main"><div class="sp_title">城乡居民最低生活保障办事指南</div><div id="zoom">{guide}</div></div>' + FOOT)
     for col in cols.values():
+        if col.name == "办事服务":
+            b.page(col.url, _head(f"{col.name} {SITE}", col.name) + nav + f'<div class="main"><div id="zoom">{catalogue}</div></div>'
+                   + FOOT)
+            continue
         if col.mode == "single":
             text = f"<p>{col.name}：清河县位于省境东南部，辖6镇3乡，总面积502平方公里。</p>" + b.body(2)
             b.page(col.url, _head(f"{col.name} {SITE}", col.name) + nav + f'<div class="main"><div id="zoom">{text}</div></div>'
@@ -124,8 +146,12 @@ def build(b: Builder) -> None:
             _article(b, col, item, nav)
     b.finish(list(cols.values()))
     rows = "".join(f'<li><a href="{i.url}">{esc(i.title)}</a><span>[{i.date:%m-%d}]</span></li>' for i in news[:8])
+    # the county's channel: an image banner to the provincial 12345 platform (no 互动交流 menu section)
+    banner = (f'<div class="index-banner"><a href="{b.ext}/hotline/12345/wsly.html" target="_blank">'
+              '<img src="/images/12345.png" alt="12345政务服务便民热线"></a></div>')
     b.page("/index.html", _head(SITE) + nav + f'<div class="index-news"><div class="tab"><a href="{c["政务要闻"].url}">'
-           f'政务要闻</a></div><ul>{rows}</ul></div>' + FOOT)
+           f'政务要闻</a></div><ul>{rows}</ul></div>' + banner + FOOT)
+    b.binary("/images/12345.png", "png")
     b.routes["/"] = b.routes["/index.html"]
     b.binary("/images/logo.png", "png")
     b.routes["/script/0/jquery.min.js"] = Response("/* jquery */", content_type="application/javascript")

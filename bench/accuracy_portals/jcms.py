@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, id_number, Builder, Column, Item, article_extra, esc, policy_docs
 from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "jcms", "Hanweb Jcms", "department", "临江市人力资源和社会保障局", 77
@@ -38,13 +38,14 @@ def _head(title: str, column: str = "", extra: str = "") -> str:
 </head><body><div class="head"><img src="/images/logo.png" alt="{SITE}"></div>"""
 
 
-def _nav(cols: dict[str, Column], service: str) -> str:
+def _nav(cols: dict[str, Column], service: str, consult: str) -> str:
     links = "".join(f'<li><a href="{c.url}">{c.name}</a></li>' for c in cols.values())
     return (f'<div class="nav"><ul><li><a href="/index.html">首页</a></li>{links}'
-            f'<li><a href="{service}" target="_blank">办事服务</a></li></ul></div>')
+            f'<li><a href="{service}" target="_blank">办事服务</a></li>'
+            f'<li><a href="{consult}" target="_blank">在线咨询</a></li></ul></div>')
 
 
-FOOT = ('<div class="foot">主办单位：临江市人力资源和社会保障局　网站标识码：2201000077　吉ICP备00000077号　'
+FOOT = ('<div class="foot">主办单位：临江市人力资源和社会保障局　网站标识码：2201000077　吉ICP备00000077号　吉公网安备 22010002000077号　'
         '咨询电话：12333</div></body></html>')
 
 
@@ -66,6 +67,9 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, str(k), t, url=f"/col/col{k}/index.html", mode=m) for n, k, t, m in COLS}
     ids = {n: k for n, k, *_ in COLS}
     c = cols
@@ -81,7 +85,11 @@ def build(b: Builder) -> None:
     c["通知公告"].items[3].extra = b.dead_attachment("/module/download/2025/11/fujian1.docx")
     for name in ("政府信息公开指南", "政府信息公开年报"):
         b.expect("missing_column", name)
-    nav = _nav(cols, f"{b.ext}/ok.html")
+    # trap: an 18-digit 业务流水号 that passes the ID check digit, labelled as what it is; office lines
+    serial = id_number("220102", dt.date(1985, 6, 1), 517)
+    c["通知公告"].items[5].extra = (f'<p>申请人可凭业务流水号：{serial} 查询办理进度，咨询电话：0435-0000001、12333。</p>')
+    # the channel: the menu's 在线咨询 opens the province's platform (its messages are not judged here)
+    nav = _nav(cols, f"{b.ext}/ok.html", f"{b.ext}/zxzx/index.html")
     for col in cols.values():
         if col.mode == "single":
             b.page(col.url, _head(col.name, col.name) + nav + f'<div class="main"><div id="zoom"><p>{col.name}：本局依法'

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import AS_OF, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, letters, Builder, Column, Item, article_extra, esc, policy_docs
 
 NAME, FAMILY, PROFILE, SITE, SEED = "jeecms", "JEECMS", "county", "杏林区人民政府", 44
 ROOT, PER_PAGE = "/xinglin", 20
@@ -74,12 +74,28 @@ def _article(b: Builder, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ArticleTitle")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    # the activity calendar (rili.jhtml) is a bare page of its own: no SiteName, no SiteIDCode either
+    b.expect("site_identity", "meta:SiteName")
+    b.expect("site_identity", "meta:SiteIDCode")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     b.calendar(f"{ROOT}/rili.jhtml")
     cols = {n: Column(n, s, t, url=f"{ROOT}/child/{s}/index.jhtml", mode=m) for n, s, t, m, _ in COLS}
     c = cols
     b.fill(c["杏林要闻"], 30, AS_OF - dt.timedelta(days=42), _url("xlyw"), step=4, place="杏林区")  # stale news
     b.fill(c["通知公告"], 25, dt.date(2018, 7, 4), _url("tzgg"), step=20)  # newest 2018: stale
-    b.fill(c["领导信箱"], 6, AS_OF - dt.timedelta(days=50), _url("ldxx"), step=30)
+    mail = letters(b, _url("ldxx"), [  # every letter answered within 3 months (traps)
+        ("关于杏林路夜间施工噪音扰民的反映", dt.date(2025, 10, 12), dt.date(2025, 10, 20), False),
+        ("咨询区属公办幼儿园招生划片范围", dt.date(2025, 8, 28), dt.date(2025, 11, 24), False),  # 88 days
+        ("建议在东湖公园增设公共厕所", dt.date(2025, 6, 17), dt.date(2025, 7, 2), False),
+        ("老旧小区加装电梯补贴如何申请", dt.date(2025, 3, 5), dt.date(2025, 3, 19), False),
+    ], "区政府办公室")
+    c["领导信箱"].items = [Item(m.title, m.url, m.posted) for m in mail]
     policy_docs(b, c["政策法规"], c["政策解读"], "杏政发", _url("zcfg"), _url("zcjd"), AS_OF - dt.timedelta(days=60),
                 with_interp=2, without=2)
     news = c["杏林要闻"].items
@@ -92,6 +108,16 @@ def build(b: Builder) -> None:
         if col.mode == "single":
             b.page(col.url, _head(f"{col.name}-{SITE}") + nav + f'<div class="content"><h2>{col.name}</h2><div class="content_text">'
                    f'<p>{col.name}：杏林区位于市区东北部，辖6个街道办事处、1个乡。</p>{b.body(2)}</div></div>' + FOOT)
+            continue
+        if col.name == "领导信箱":  # JEECMS guestbook: li rows with a state, detail pages with labelled fields
+            rows = "".join(f'<li class=""><a target="_blank" href="{m.url}" title="{esc(m.title)}">{esc(m.title)}</a>'
+                           f'<span class="state">已答复</span><span class="date">{m.posted}</span></li>' for m in mail)
+            b.page(col.url, _head(f"{col.name}-{SITE}") + nav + f'<div class="center_right"><div class="content_title">'
+                   f'{col.name}</div><div class="list"><ul id="dataGrid">{rows}</ul></div></div>' + FOOT)
+            for m in mail:
+                b.page(m.url, _head(f"{m.title}-{col.name}-{SITE}") + nav + f'<div class="content"><h2>{esc(m.title)}</h2>'
+                       f'<div class="gb"><p>来信时间：{m.posted}</p><p>来信内容：{esc(m.title)}，望领导重视。</p>'
+                       f'<p>答复单位：{m.unit}</p><p>答复时间：{m.replied}</p><p>答复内容：{m.reply}</p></div></div>' + FOOT)
             continue
         _list(b, col, nav)
         for item in col.items:

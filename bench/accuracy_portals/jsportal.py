@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .common import AS_OF, Builder, Column, article_extra, esc, policy_docs
+from .common import AS_OF, letters, Builder, Column, article_extra, esc, policy_docs
 from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "jsportal", "script-built (JSON lists)", "township", "云岭镇人民政府", 88
@@ -25,6 +25,7 @@ GROUPS = [
               ("决策信息", "jcxx", "notice", "placeholder"), ("财政信息", "czxx", "plan", "list"),
               ("重大项目", "zdxm", "plan", "list")]),
     ("便民服务", [("便民服务", "bmfw", "static", "single")]),
+    ("互动交流", [("镇长信箱", "zzxx", None, "cards")]),
 ]
 APP = """(function(){
 function get(u,cb){var x=new XMLHttpRequest();x.open('GET',u);x.onload=function(){cb(JSON.parse(x.responseText));};x.send();}
@@ -50,6 +51,12 @@ def _shell(title: str, main: str, extra: str = "") -> str:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "meta:SiteDomain")
+    b.expect("site_identity", "meta:ColumnName")
+    b.expect("site_identity", "meta:ContentSource")
+    b.expect("site_identity", "footer:公安机关备案号")
+    b.expect("missing_annual_report", "homepage")  # no 政府信息公开年报 anywhere on the site
     cols = {n: Column(n, s, t, url=f"/{s}/index.html", mode=m) for _, members in GROUPS for n, s, t, m in members}
     c = cols
     b.fill(c["工作动态"], 25, AS_OF - dt.timedelta(days=1), _url("gzdt"), step=3, place="云岭镇")
@@ -64,7 +71,20 @@ def build(b: Builder) -> None:
     menu = [{"name": "首页", "url": "/"}] + [{"name": g, "url": c[m[0][0]].url if len(m) == 1 else "javascript:;",
                                              "children": [{"name": n, "url": c[n].url} for n, *_ in m]} for g, m in GROUPS]
     b.routes["/api/menu.json"] = Response(json.dumps(menu, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    mail = letters(b, _url("zzxx"), [
+        ("云岭村至集镇班车停运怎么办", dt.date(2025, 11, 1), None, False),  # 暂无回复 30 days: not yet due
+        ("镇卫生院能否开通医保门诊统筹", dt.date(2025, 9, 14), dt.date(2025, 9, 30), False),
+        ("小河组山洪沟护坡垮塌", dt.date(2025, 5, 20), None, True),  # 暂无回复 195 days: the defect
+        ("咨询农村危房改造补助标准", dt.date(2025, 4, 2), dt.date(2025, 4, 11), False),
+    ], "云岭镇党政办")
     for col in cols.values():
+        if col.mode == "cards":  # a server-rendered mailbox: one block a letter, no detail pages
+            cards = "".join(f'<div class="letter"><h4>{esc(m.title)}</h4><p class="q">留言时间：{m.posted}</p>'
+                            + (f'<div class="a"><p>回复单位：{m.unit}</p><p>回复时间：{m.replied}</p><p>{m.reply}</p></div>'
+                               if m.replied else '<div class="a"><span>暂无回复</span></div>') + "</div>" for m in mail)
+            b.page(col.url, _shell(col.name, f'<div class="crumb">当前位置：首页 &gt; 互动交流 &gt; {col.name}</div>'
+                                             f'<div class="letters">{cards}</div>'))
+            continue
         if col.mode == "single":
             b.page(col.url, _shell(col.name, f'<div class="article"><h1>{col.name}</h1><p>{col.name}：云岭镇位于县境北部，'
                                              f'辖11个行政村。</p>{b.body(2)}</div>'))
@@ -78,7 +98,7 @@ def build(b: Builder) -> None:
             meta = f'<meta name="ArticleTitle" content="{esc(item.title)}"><meta name="PubDate" content="{item.date}">'
             b.page(item.url, _shell(item.title, f'<div class="article"><h1>{esc(item.title)}</h1><div class="info">发布时间：'
                                                 f'{item.date}</div>{b.body()}{article_extra(item)}</div>', meta))
-    b.finish(list(cols.values()))
+    b.finish([col for col in cols.values() if col.mode != "cards"])
     b.page("/index.html", _shell(SITE, '<div class="news"><h3>工作动态</h3><ul id="list" data-col="gzdt"></ul></div>'))
     b.routes["/"] = b.routes["/index.html"]
     b.routes["/js/app.js"] = Response(APP, content_type="application/javascript")

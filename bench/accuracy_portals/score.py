@@ -2,8 +2,11 @@
 
 A finding's key is what identifies it for a human: the target URL of a dead link, the
 profile's column name for a missing column, the column name as shown for an empty or
-stale column, the document number for a missing interpretation, and the homepage for
-site-wide verdicts (stale_homepage, site_unreachable). Duplicate findings with one key
+stale column, the document number for a missing interpretation, the message's title for
+an unanswered message (``no_channel`` when the site has no channel at all), the page URL
+for personal data and service guides, the wrong form for a content error, the missing item
+for site identity, and the homepage for site-wide verdicts (stale_homepage,
+site_unreachable, missing_annual_report). Duplicate findings with one key
 count once.
 """
 
@@ -11,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SITE_WIDE = {"stale_homepage", "site_unreachable"}
+SITE_WIDE = {"stale_homepage", "site_unreachable", "missing_annual_report"}
 HOMEPAGE = "homepage"  # the key of site-wide verdicts
 CHECKS = ["dead_link", "missing_column", "empty_column", "stale_column", "stale_homepage",
-          "missing_interpretation", "site_unreachable"]
+          "missing_interpretation", "site_unreachable", "unanswered_message", "privacy_exposure", "content_error",
+          "service_guide_incomplete", "site_identity", "missing_annual_report"]
+NO_CHANNEL = "no_channel"  # the key of "the site offers no consultation channel at all"
 # "has an interpretation but does not link it" (severity minor) is a different claim from
 # "has none": scored on its own line, so it can never count as finding a missing one.
 MINOR_INTERP = "missing_interpretation(minor)"
@@ -31,6 +36,14 @@ def finding_key(finding: dict, home: str = "") -> tuple[str, str]:
         key = str(evidence.get("doc_number") or finding.get("url") or "")
         if finding.get("severity") == "minor":
             check = MINOR_INTERP
+    elif check == "unanswered_message":
+        key = NO_CHANNEL if evidence.get("no_channel") else str(evidence.get("title") or "")
+    elif check in ("privacy_exposure", "service_guide_incomplete"):
+        key = finding.get("url") or ""
+    elif check == "content_error":
+        key = str(evidence.get("wrong") or "")
+    elif check == "site_identity":
+        key = str(evidence.get("item") or finding.get("column") or "")
     else:
         key = finding.get("column") or finding.get("target") or finding.get("url") or ""
     return check, "".join(str(key).split())

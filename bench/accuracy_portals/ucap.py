@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import AS_OF, SOFT_404, Builder, Column, Item, article_extra, esc, policy_docs
+from .common import AS_OF, guide_table, letters, SOFT_404, Builder, Column, Item, article_extra, esc, policy_docs
 from .server import Response
 
 NAME, FAMILY, PROFILE, SITE, SEED = "ucap", "开普云 ucap", "department", "安平市发展和改革委员会", 33
@@ -24,7 +24,8 @@ COLS = [  # name, slug, type, mode, menu group
     ("政策文件", "zcwj", "notice", "list", "政务公开"), ("政策解读", "zcjd", "notice", "list", "政务公开"),
     ("意见征集", "yjzj", "notice", "placeholder", "政务公开"), ("财政预决算", "czyjs", "plan", "list", "政务公开"),
     ("政府信息公开指南", "gkzn", "static", "single", "政务公开"), ("政府信息公开目录", "gkml", "static", "single", "政务公开"),
-    ("政府信息公开年报", "gknb", "plan", "list", "政务公开"), ("办事指南", "bszn", "static", "single", "政务服务"),
+    ("政府信息公开年报", "gknb", "plan", "list", "政务公开"), ("办事指南", "bszn", "static", "list", "政务服务"),
+    ("局长信箱", "jzxx", None, "mailbox", "互动交流"),
 ]
 
 
@@ -93,6 +94,8 @@ def _article(b: Builder, col: Column, item: Item, nav: str) -> None:
 
 
 def build(b: Builder) -> None:
+    # site identity read off this generator's <head> and footer: exactly the items it lacks
+    b.expect("site_identity", "footer:公安机关备案号")
     b.fallback = Response(SOFT_404)  # a soft-404 server: unknown URLs answer 200
     cols = {n: Column(n, s, t, url=f"/xxgk/{s}/index.shtml", mode=m) for n, s, t, m, _ in COLS}
     c = cols
@@ -112,8 +115,48 @@ def build(b: Builder) -> None:
     c["通知公告"].items[2].extra = b.dead_attachment("/uploadfiles/2025/10/sbb.xls")
     b.expect("missing_column", "建议提案办理")
     b.expect("missing_column", "权责清单")
+    mail = letters(b, _url("jzxx"), [
+        ("关于城区集中供暖价格的咨询", dt.date(2025, 11, 3), dt.date(2025, 11, 14), False),
+        ("新能源汽车充电桩项目备案需要哪些材料", dt.date(2025, 6, 3), None, True),  # 未回复 181 days
+        ("反映开发区企业用电报装周期过长", dt.date(2025, 3, 2), dt.date(2025, 7, 20), True),  # answered after 140 days
+        ("光伏扶贫电站收益分配问题", dt.date(2025, 1, 10), dt.date(2025, 2, 26), False),
+        ("询问2024年度重点项目申报时间", dt.date(2024, 11, 15), None, False),  # older than a year
+    ], "委办公室")
+    # 办事指南: two complete guides in table layout (one with the synonyms), one lacking 5 elements
+    complete_syn = [("事项名称", "企业投资项目备案"), ("法定依据", "《企业投资项目核准和备案管理条例》（国务院令第673号）"),
+                    ("受理条件", "在本市行政区域内投资建设的、不涉及国家安全的企业投资项目"),
+                    ("申请材料", "1.项目备案信息表；2.企业营业执照复印件"), ("受理地点", "市政务服务中心二楼发改窗口"),
+                    ("实施主体", SITE), ("收费依据及标准", "不收费"), ("承诺时限", "即时办结"),
+                    ("咨询电话", "0311-0000002"), ("办理程序", "网上申报—窗口受理—备案—公开")]
+    complete = [("事项名称", "固定资产投资项目节能审查"), ("设定依据", "《固定资产投资项目节能审查办法》"),
+                ("申请条件", "年综合能源消费量1000吨标准煤以上的固定资产投资项目"), ("办理材料", "节能报告；项目建设单位申请文件"),
+                ("办理地点", "市政务服务中心二楼"), ("办理机构", "资源节约和环境保护科"), ("收费标准", "免费"),
+                ("办理时间", "工作日 9:00—12:00，13:30—17:00"), ("联系电话", "0311-0000003"), ("办理流程", "申请—受理—审查—决定")]
+    partial = [("事项名称", "粮食收购资格认定"), ("申请条件", "具备经营资金筹措能力"), ("办理材料", "申请书；营业执照"),
+               ("办理地点", "市政务服务中心二楼"), ("联系电话", "0311-0000004")]
+    for rows in (complete_syn, complete, partial):
+        item = Item(f"{rows[0][1]}办事指南", _url("bszn")(None, b.next_id()), AS_OF - dt.timedelta(days=200))
+        item.extra = guide_table(rows)
+        c["办事指南"].items.append(item)
+    b.expect("service_guide_incomplete", b.url(c["办事指南"].items[2].url))
     nav = _nav(cols)
     for col in cols.values():
+        if col.mode == "mailbox":  # li rows with a status word, detail pages with labelled paragraphs
+            crumb = (f'<div class="breadcrumb"><ul><li><a href="/">首页</a></li><li><a href="{col.url}">互动交流</a></li>'
+                     f'<li><a class="CurrChnlCls" href="{col.url}">{col.name}</a></li></ul></div>')
+            lis = "".join(f'<li><a href="{m.url}" title="{esc(m.title)}">{esc(m.title)}</a><span class="state">'
+                          f'[{"已回复" if m.replied else "未回复"}]</span><span class="time">{m.posted}</span></li>' for m in mail)
+            b.page(col.url, _head(f"{col.name}-{SITE}", col.name) + nav + crumb +
+                   f'<div class="main-list"><ul class="list xx-list">{lis}</ul></div>' + FOOT)
+            for m in mail:
+                reply = (f'<p><b>答复单位：</b>{m.unit}</p><p><b>答复时间：</b>{m.replied}</p><p><b>答复内容：</b>{m.reply}</p>'
+                         if m.replied else '<p><b>答复内容：</b></p>')
+                meta = (f'<meta name="ArticleTitle" content="{esc(m.title)}"><meta name="PubDate" content="{m.posted}">'
+                        f'<meta name="ContentSource" content="{SITE}">')
+                b.page(m.url, _head(f"{m.title}-{SITE}", col.name, meta) + nav + crumb +
+                       f'<div class="xx-detail"><h1>{esc(m.title)}</h1><p><b>来信时间：</b>{m.posted}</p>'
+                       f'<p><b>来信内容：</b>{esc(m.title)}，请予答复。</p>{reply}</div>' + FOOT)
+            continue
         if col.mode == "single":
             b.page(col.url, _head(f"{col.name}-{SITE}", col.name) + nav + f'<div class="article"><h1>{col.name}</h1>'
                    f'<div class="TRS_Editor"><p>{col.name}：本委负责全市国民经济和社会发展规划的拟订与实施。</p>{b.body(2)}</div></div>'
@@ -122,7 +165,7 @@ def build(b: Builder) -> None:
         _list(b, col, nav)
         for item in col.items:
             _article(b, col, item, nav)
-    b.finish(list(cols.values()))
+    b.finish([col for col in cols.values() if col.mode != "mailbox"])
     rows = "".join(f'<li><a href="{i.url}">{esc(i.title)}</a><span>{i.date}</span></li>' for i in news[:7])
     b.page("/index.html", _head(SITE) + nav + f'<div class="index-dt"><h3>工作动态</h3><ul>{rows}</ul></div>' + FOOT)
     b.routes["/"] = b.routes["/index.html"]

@@ -126,6 +126,22 @@ def test_one_finding_per_missing_item_counted_by_page_kind():
     assert SiteIdentity.key(police.to_dict()) == ("site_identity", "footer:公安机关备案号")
 
 
+def test_the_homepage_under_its_index_file_name_is_no_column_page():
+    """The menu's 首页 links /index.html while the audit starts at /: the same homepage, which owes no
+    ColumnName (a real column page at /gzdt/index.html still does)."""
+    b = identity_site()
+    again = b.page("/index.html", meta=dict(FULL_META), footer=dict(FULL_FOOTER), footer_status="ok",
+                   list_items=[item("要闻", 1, "/a1.html")])
+    assert again.list_items and "ColumnName" not in again.meta
+    findings, _ = run(SiteIdentity, b.snapshot)
+    assert findings == []
+    col = b.page("/xxgk/index.html", meta=dict(FULL_META), footer=dict(FULL_FOOTER), footer_status="ok",
+                 list_items=[item("通知", 2, "/a1.html")])
+    assert col.list_items
+    findings, _ = run(SiteIdentity, b.snapshot)
+    assert [(f.evidence["item"], f.url) for f in findings] == [("meta:ColumnName", url("/xxgk/index.html"))]
+
+
 def test_unreadable_footers_are_undecided_and_cut_pages_not_judged():
     b = identity_site()
     a1 = b.snapshot.pages[url("/a1.html")]
