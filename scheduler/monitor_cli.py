@@ -3,6 +3,10 @@
 Plain Click commands, listed in ``COMMANDS``; ``cli.py`` adds them to the ``portalwatch``
 group. Exit statuses: 0 done; 1 some audits did not complete, or some registry rows
 were rejected (the good ones are imported); 2 bad arguments (unknown site, unusable file).
+
+Each command parses its arguments, calls scheduler/service.py (the functions the web calls
+too) and formats the answer; none opens a store. What stays here is the command line's own:
+the foreground run (its progress lines, Ctrl-C, ``--broker``) and the ``schedule`` daemon.
 """
 
 from __future__ import annotations

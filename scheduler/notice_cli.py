@@ -4,6 +4,9 @@ Plain Click commands, listed in ``COMMANDS``; ``cli.py`` adds them to the ``port
 group. Exit statuses: 0 done (also when there is nothing to notify); 1 the e-mail
 was not accepted, or the re-check audit did not finish; 2 bad arguments (unknown site,
 no notice to re-check, mail not configured).
+
+Each command parses its arguments, calls scheduler/service.py (the functions the web calls
+too) and formats the answer; none opens a store.
 """
 
 from __future__ import annotations
