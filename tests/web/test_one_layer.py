@@ -146,6 +146,28 @@ def test_the_cli_and_the_api_store_the_same_rows_and_refuse_alike(twins):
     assert _rows(cli_db) == _rows(web_db)  # nothing written by a refusal
 
 
+def test_neither_front_end_mails_a_notice_of_the_placeholder_office(twins, monkeypatch):
+    cli_db, web_db, api, _ = twins
+    monkeypatch.delenv("PORTALWATCH_OFFICE", raising=False)  # the shipped placeholder XX市…
+    monkeypatch.setenv("PORTALWATCH_CONFIG", str(cli_db.parent / "none.yaml"))
+    for key, value in (("HOST", "127.0.0.1"), ("PORT", str(free_port())), ("FROM", "gkb@example.gov.cn")):
+        monkeypatch.setenv(f"PORTALWATCH_SMTP_{key}", value)
+    store = NoticeStore(cli_db)
+    store.save_sites([{"name": TOWN, "url": URL, "emails": ["a@jia.gov.cn"]}])
+    store.close()
+    shutil.copy(cli_db, web_db)
+
+    done = cli(cli_db, "notice", TOWN, "--send")
+    r = api.post(f"/api/sites/{TOWN}/notice", json={"send": True})
+    assert done.exit_code == 2 and r.status_code == 400, (done.output, r.text)
+    assert "发文机关仍是占位名称" in r.json()["error"] and "--force" not in r.json()["error"]
+    assert done.stderr.strip() == "错误：" + r.json()["error"].rstrip("。") + "（确需照发请加 --force）。"
+    for db in (cli_db, web_db):  # drafted, never attempted
+        store = NoticeStore(db)
+        assert [(n["status"], store.deliveries(n["id"])) for n in store.notices(TOWN)] == [("draft", [])]
+        store.close()
+
+
 # -- the command modules reach the stores through the service only ------------------------
 
 # each command the service covers: the service functions it must call
