@@ -74,6 +74,11 @@ def test_every_error_class_derives_from_the_one_root_with_its_statuses():
         assert issubclass(cls, ValueError), cls
     assert issubclass(UnknownNoticeSite, NoticeError) and issubclass(UnknownNoticeSite, UnknownSiteError)
     assert issubclass(DeliveryError, MailError)
+    from portalwatch.scheduler import service  # both front ends' errors: bad input, not found, no such site
+    expected |= {service.ServiceError: (2, 400), service.NotFound: (2, 404), service.NoSuchSite: (2, 404),
+                 service.NothingToNotify: (2, 400), service.TargetRefused: (2, 400), service.MailFailed: (1, 502)}
+    assert issubclass(service.ServiceError, InputError) and issubclass(service.NotFound, NotFoundError)
+    assert issubclass(service.NoSuchSite, UnknownSiteError)
     import portalwatch.errors as errors
     for cls in expected:  # the tree is drawn, every class in it
         assert cls.__name__ in errors.__doc__, cls
