@@ -91,7 +91,7 @@ def test_nightly_runs_in_parallel_and_survive_a_restart(serve, db_path):
     assert max(r[1] for r in done) < min(r[2] for r in done), f"runs did not overlap: {done}"
     assert query(db_path, "select count(*) from runs") == [(3,)]  # no duplicate runs
     for name in names:
-        assert [r["status"] for r in _findings(db_path, name) if r["target"].endswith("/gone.html")] == ["new"]
+        assert [r["status"] for r in _findings(db_path, name) if (r["target"] or "").endswith("/gone.html")] == ["new"]
     after = jobs(db_path)
     assert [j[0] for j in after] == [j[0] for j in stored]  # same jobs, none duplicated
     assert {round(j[1] - fire.astimezone().timestamp()) for j in after} == {86400}  # next: tomorrow
