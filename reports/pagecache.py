@@ -36,10 +36,16 @@ def _open(db: sqlite_utils.Database | str | Path) -> sqlite_utils.Database:
     return db
 
 
-def load_state(db: sqlite_utils.Database | str | Path, site: str) -> SiteState | None:
+def load_blob(db: sqlite_utils.Database | str | Path, site: str) -> bytes | None:
+    """The stored state as written (compressed), e.g. to hand it to a worker machine as it is."""
     db = _open(db)
     row = db.execute("select state from page_cache where site = ?", [site]).fetchone()
-    return loads(row[0]) if row and row[0] else None
+    return row[0] if row and row[0] else None
+
+
+def load_state(db: sqlite_utils.Database | str | Path, site: str) -> SiteState | None:
+    blob = load_blob(db, site)
+    return loads(blob) if blob else None
 
 
 def last_night(db: sqlite_utils.Database | str | Path, site: str) -> int:

@@ -640,16 +640,10 @@ def register(main: click.Group) -> None:
 def load_state_b64(db: Path, url: str) -> str | None:
     """A site's incremental state as stored on the database machine, base64 for the JSON task
     (None: no state, the worker's audit is a full one)."""
-    from portalwatch.reports.storage import MonitorStore
+    from portalwatch.reports import pagecache
 
-    store = MonitorStore(db)
-    try:
-        if not store.db["page_cache"].exists():
-            return None
-        row = store.db.execute("select state from page_cache where site = ?", [url]).fetchone()
-    finally:
-        store.close()
-    return base64.b64encode(row[0]).decode("ascii") if row and row[0] else None
+    blob = pagecache.load_blob(db, url)
+    return base64.b64encode(blob).decode("ascii") if blob else None
 
 
 def save_state_b64(db: Path, name: str, run_id: int | None, state: Any) -> bool:
