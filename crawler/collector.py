@@ -18,6 +18,7 @@ class Collector:
         self.on_pages = on_pages
         self.batch = batch
         self._pending: list[Page] = []
+        self.dead = 0  # link checks whose verdict is "dead", kept as they are added (progress reads it)
 
     def add_page(self, page: Page) -> None:
         self.snapshot.pages[page.url] = page
@@ -26,7 +27,10 @@ class Collector:
             self.flush()
 
     def add_check(self, check: LinkCheck) -> None:
-        self.snapshot.link_checks[check.target] = check
+        checks = self.snapshot.link_checks
+        old = checks.get(check.target)
+        self.dead += (check.verdict == "dead") - (old is not None and old.verdict == "dead")
+        checks[check.target] = check
 
     def add_source(self, target: str, page_url: str) -> None:
         sources = self.snapshot.link_sources.setdefault(target, [])

@@ -35,10 +35,11 @@ class Progress:
 
     def line(self) -> str:
         spider = self.crawler.spider
-        snap = spider.collector.snapshot if spider is not None and hasattr(spider, "collector") else None
+        collector = getattr(spider, "collector", None) if spider is not None else None
+        snap = collector.snapshot if collector is not None else None
         pages = len(snap.pages) if snap else 0
         checked = len(snap.link_checks) if snap else 0
-        dead = sum(1 for c in snap.link_checks.values() if c.verdict == "dead") if snap else 0
+        dead = collector.dead if collector is not None else 0  # counted as checks arrive: no recount per tick
         engine = self.crawler.engine
         queued = 0
         if engine is not None and getattr(engine, "_slot", None) is not None:
