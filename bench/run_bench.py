@@ -8,9 +8,14 @@
 3. runs bench/minimal_spider.py and ``portalwatch audit URL --concurrency 32 --delay 0
    --max-pages 100000 --format json`` one after the other, each in its own process,
    timing them and sampling the memory of each process tree every 0.1 s;
-4. prints URLs, seconds, URLs/s, the audit/minimal ratio and peak memory, with PASS/FAIL
-   against the targets (ratio >= 0.8, peak memory <= 300 MB), and writes
-   bench/out/results.json.
+4. prints URLs, seconds, URLs/s, the audit/minimal ratio and peak memory of every round, with
+   PASS/FAIL against the targets (issue 12: ratio >= 1.0 in every round, peak memory <= 300 MB),
+   and writes bench/out/results.json;
+5. with ``--nights``: two incremental nights of the same portal (a fresh database; night 1 is
+   full, night 2 revalidates every page with conditional requests), served by a second nginx
+   that logs the status of every answer, so the downloads (answers other than 304) are counted
+   by the server; prints requests, downloads, CPU and wall time of both nights and whether
+   their findings are the same.
 
 Memory: the sum over the process tree of PSS (proportional set size: shared pages split
 between the processes sharing them) is what the verdict uses, because the audit forks
@@ -43,7 +48,9 @@ from generate import generate  # noqa: E402
 from portalwatch.scheduler.demo import stop_process  # noqa: E402
 
 OUT = BENCH / "out"
-RATIO_TARGET = 0.8
+RATIO_TARGET = 1.0  # issue 12: audit URLs/s >= the minimal spider's, in every round
+NIGHTS_CPU_TARGET = 0.40  # issue 12: an unchanged night's CPU <= 40 % of the full one's
+NIGHTS_DOWNLOAD_TARGET = 0.25
 RSS_TARGET_MB = 300.0
 MB = 1024 * 1024
 
@@ -80,7 +87,7 @@ http {{
     {mime}
     default_type application/octet-stream;
     charset utf-8;
-    access_log off;
+    {access_log}
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
@@ -101,21 +108,25 @@ http {{
 """
 
 
-def start_server(kind: str, root: Path, workers: int) -> tuple[subprocess.Popen, str, str]:
-    """Start the static server in its own process: (process, base URL, description)."""
+def start_server(kind: str, root: Path, workers: int,
+                 log: Path | None = None) -> tuple[subprocess.Popen, str, str]:
+    """Start the static server in its own process: (process, base URL, description). With ``log``
+    (nginx only) the status of every answer is written there, one per line."""
     port = free_port()
     nginx = find_nginx(install=kind in ("auto", "nginx")) if kind != "python" else None
     if kind == "nginx" and not nginx:
         raise SystemExit("nginx 不可用（未安装，且无法自动安装）")
     if nginx:
-        prefix = OUT / "nginx"
+        prefix = OUT / ("nginx-log" if log else "nginx")
         prefix.mkdir(parents=True, exist_ok=True)
         mime = ("include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else
                 "types { text/html html; text/css css; application/javascript js; image/png png; "
                 "application/pdf pdf; application/msword doc; application/vnd.ms-excel xls; }")
         user = "user root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
         conf = prefix / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(user=user, workers=workers, prefix=prefix, mime=mime, port=port, root=root))
+        conf.write_text(NGINX_CONF.format(
+            user=user, workers=workers, prefix=prefix, mime=mime, port=port, root=root,
+            access_log=f"log_format status '$status'; access_log {log} status;" if log else "access_log off;"))
         proc = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf)], stdout=subprocess.DEVNULL,
                                 stderr=open(prefix / "stderr.log", "wb"))
         version = subprocess.run([nginx, "-v"], capture_output=True, text=True).stderr.strip()
@@ -302,6 +313,79 @@ def audit_url_count(db: Path, document: dict) -> tuple[int | None, str]:
     return None, "unknown"
 
 
+# -- two incremental nights ------------------------------------------------------------------
+
+def findings_key(document: dict) -> list[str]:
+    return sorted(json.dumps([f.get("check"), f.get("url"), f.get("target"), f.get("column"), f.get("message")],
+                             ensure_ascii=False) for f in document.get("findings", []))
+
+
+def run_nights(root: Path, concurrency: int, timeout: float, extra: list[str]) -> dict:
+    """Night 1 (nothing stored: full) and night 2 (the portal unchanged: incremental) of one
+    database, against an nginx that logs every answer's status."""
+    db = OUT / "nights.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    log = OUT / "nights-access.log"
+    log.unlink(missing_ok=True)
+    server, url, desc = start_server("nginx", root, 1, log=log)
+    nights = []
+    try:
+        for night in (1, 2):
+            print(f"第 {night} 晚（--incremental）……", file=sys.stderr)
+            seen = len(log.read_text().splitlines()) if log.exists() else 0
+            cmd = [sys.executable, "-m", "portalwatch", "audit", url, "--concurrency", str(concurrency), "--delay",
+                   "0", "--max-pages", "100000", "--db", str(db), "--format", "json", "--incremental", *extra]
+            r = measure(f"night{night}", cmd, timeout)
+            time.sleep(0.5)  # the last log lines
+            statuses = log.read_text().splitlines()[seen:]
+            r["requests"] = len(statuses)
+            r["not_modified"] = sum(1 for st in statuses if st.strip() == "304")
+            r["downloads"] = r["requests"] - r["not_modified"]
+            try:
+                doc = json.loads(Path(r["stdout"]).read_text())
+            except (OSError, ValueError):
+                r["error"] = tail(r["stderr"]) or "审计命令失败（无输出）"
+                nights.append(r)
+                break
+            r["pages"], r["mode"] = doc.get("pages"), (doc.get("incremental") or {}).get("mode")
+            r["incremental"] = doc.get("incremental")
+            r["findings"] = len(doc.get("findings", []))
+            r["findings_key"] = findings_key(doc)
+            nights.append(r)
+    finally:
+        stop_process(server)
+    out: dict = {"server": desc, "nights": nights}
+    if len(nights) == 2 and not any(n.get("error") for n in nights):
+        a, b = nights
+        out["downloads_share"] = round(b["downloads"] / max(1, a["downloads"]), 3)
+        out["requests_share"] = round(b["requests"] / max(1, a["requests"]), 3)
+        out["cpu_share"] = round(b["cpu_seconds"] / max(1e-9, a["cpu_seconds"]), 3)
+        out["wall_share"] = round(b["seconds"] / max(1e-9, a["seconds"]), 3)
+        out["same_findings"] = a.pop("findings_key") == b.pop("findings_key")
+        out["pass"] = (out["same_findings"] and b["mode"] == "incremental"
+                       and out["downloads_share"] <= NIGHTS_DOWNLOAD_TARGET and out["cpu_share"] <= NIGHTS_CPU_TARGET)
+    return out
+
+
+def report_nights(n: dict) -> None:
+    print(f"\n两晚增量检查（同一数据库，站点未变；服务器 {n['server']}，按服务器日志计请求）：")
+    print(f"{'':8} {'方式':>12} {'页面':>6} {'请求':>7} {'304':>7} {'下载':>7} {'CPU秒':>7} {'秒':>7} {'峰值MB':>7}")
+    for i, r in enumerate(n["nights"], 1):
+        if r.get("error"):
+            print(f"第 {i} 晚  失败：{r['error']}")
+            continue
+        print(f"第 {i} 晚  {r['mode'] or '—':>12} {r['pages'] or 0:>6} {r['requests']:>7} {r['not_modified']:>7} "
+              f"{r['downloads']:>7} {r['cpu_seconds']:>7.1f} {r['seconds']:>7.1f} {r['peak_mb']:>7.1f}")
+    if "cpu_share" in n:
+        inc = n["nights"][1].get("incremental") or {}
+        print(f"第 2 晚 / 第 1 晚：请求 {n['requests_share']:.0%}，下载 {n['downloads_share']:.0%}"
+              f"（目标≤{NIGHTS_DOWNLOAD_TARGET:.0%}），CPU {n['cpu_share']:.0%}（目标≤{NIGHTS_CPU_TARGET:.0%}），"
+              f"用时 {n['wall_share']:.0%}；问题{'相同' if n['same_findings'] else '不同！'}；"
+              f"复用页面 {inc.get('pages_reused', 0)}，复用链接结论 {inc.get('links_reused', 0)}  "
+              f"{'PASS' if n['pass'] else 'FAIL'}")
+
+
 # -- report -----------------------------------------------------------------------------------
 
 def rates(r: dict) -> None:
@@ -329,8 +413,20 @@ def summarise(results: dict) -> None:
             cpu_ratio = audit["urls_per_cpu_second"] / minimal["urls_per_cpu_second"]
     results["ratio"] = round(ratio, 3) if ratio is not None else None
     results["cpu_ratio"] = round(cpu_ratio, 3) if cpu_ratio is not None else None
-    results["ratio_pass"] = ratio is not None and ratio >= RATIO_TARGET
-    results["memory_pass"] = bool(audit and audit.get("urls") and audit["peak_mb"] <= RSS_TARGET_MB)
+    # every round on its own: the minimal spider and the audit of the same round, one after the other
+    rounds = []
+    for m, a in zip(results["rounds_minimal"], results.get("rounds_audit") or []):
+        r = {"ratio": None, "cpu_ratio": None, "peak_mb": a.get("peak_mb"), "peak_rss_sum_mb": a.get("peak_rss_sum_mb")}
+        if a.get("urls_per_second") and m.get("urls_per_second"):
+            r["ratio"] = round(a["urls_per_second"] / m["urls_per_second"], 3)
+        if a.get("urls_per_cpu_second") and m.get("urls_per_cpu_second"):
+            r["cpu_ratio"] = round(a["urls_per_cpu_second"] / m["urls_per_cpu_second"], 3)
+        rounds.append(r)
+    results["rounds"] = rounds
+    results["ratio_pass"] = bool(rounds) and all(r["ratio"] is not None and r["ratio"] >= RATIO_TARGET
+                                                 for r in rounds)
+    results["memory_pass"] = bool(rounds) and all(r["peak_mb"] is not None and r["peak_mb"] <= RSS_TARGET_MB
+                                                  for r in rounds)
 
 
 def report(results: dict) -> None:
@@ -340,7 +436,7 @@ def report(results: dict) -> None:
     print()
     print(f"站点：{counts['html_pages']} 个网页，{counts['attachments_linked']} 个附件，"
           f"{counts['broken_targets']} 个失效目标（{counts['broken_rate']:.1%}）；服务器：{results['server']}；"
-          f"并发 {results['concurrency']}；{results['machine']['cpus']} 个 CPU；轮数 {results['repeat']}（取中位数）")
+          f"并发 {results['concurrency']}；{results['machine']['cpus']} 个 CPU；轮数 {results['repeat']}（表中为中位数一轮）")
     header = (f"{'':18} {'URLs':>6} {'秒':>7} {'URLs/秒':>8} {'比值':>6} {'CPU秒':>7} {'URLs/CPU秒':>10} "
               f"{'峰值MB':>7} {'RSS合计':>7}  结果")
     print(header)
@@ -361,6 +457,12 @@ def report(results: dict) -> None:
               f"{r['peak_rss_sum_mb']:>7.1f}  {verdict}")
     if results.get("cpu_ratio") is not None:
         print(f"按 CPU 时间计的比值（不受机器上其他负载影响）：{results['cpu_ratio']:.2f}")
+    if len(results.get("rounds") or []) > 1:
+        print("各轮（目标：每一轮比值≥%.1f，峰值内存≤%.0f MB）：" % (RATIO_TARGET, RSS_TARGET_MB))
+        for n, r in enumerate(results["rounds"], 1):
+            ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "—"
+            cpu = f"{r['cpu_ratio']:.2f}" if r["cpu_ratio"] is not None else "—"
+            print(f"  第 {n} 轮：比值 {ratio}，CPU 比值 {cpu}，峰值 {r['peak_mb']} MB（RSS 合计 {r['peak_rss_sum_mb']} MB）")
     for name, r in rows:
         if r.get("error"):
             print(f"\n{name} 失败：\n{r['error']}")
@@ -379,6 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds (minimal, then audit); the median is reported")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per contender and round")
     parser.add_argument("--skip-audit", action="store_true", help="run only the minimal spider")
+    parser.add_argument("--nights", action="store_true",
+                        help="also two incremental nights of the portal (night 1 full, night 2 unchanged)")
+    parser.add_argument("--only-nights", action="store_true", help="only the two nights (no rounds)")
     parser.add_argument("--audit-arg", action="append", default=[], metavar="ARG",
                         help="extra argument for portalwatch audit (repeatable), e.g. --audit-arg=--no-progress")
     args = parser.parse_args(argv)
@@ -394,6 +499,12 @@ def main(argv: list[str] | None = None) -> int:
                      "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform(), "loadavg_before": os.getloadavg()},
                      "targets": {"ratio": RATIO_TARGET, "peak_mb": RSS_TARGET_MB}}
+    if args.only_nights:
+        stop_process(server)
+        results["nights"] = run_nights(Path(site["root"]), args.concurrency, args.timeout, args.audit_arg)
+        report_nights(results["nights"])
+        (OUT / "results-nights.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0 if results["nights"].get("pass") else 1
     try:
         print(f"服务器：{desc} @ {url}", file=sys.stderr)
         for n in range(1, args.repeat + 1):
@@ -406,13 +517,18 @@ def main(argv: list[str] | None = None) -> int:
                 rates(results["rounds_audit"][-1])
     finally:
         stop_process(server)
+    if args.nights and not args.skip_audit:
+        results["nights"] = run_nights(Path(site["root"]), args.concurrency, args.timeout, args.audit_arg)
     results["machine"]["loadavg_after"] = os.getloadavg()
     summarise(results)
     report(results)
+    if results.get("nights"):
+        report_nights(results["nights"])
     (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
     audit = results.get("audit")
     ok = not results["minimal"].get("error") and (args.skip_audit or bool(
         audit and not audit.get("error") and results["ratio_pass"] and results["memory_pass"]))
+    ok = ok and (not results.get("nights") or bool(results["nights"].get("pass")))
     return 0 if ok else 1
 
 
