@@ -131,7 +131,7 @@ class Daemon:
     def __init__(self, cfg: DaemonConfig) -> None:
         self.cfg = cfg
         self.run_cfg = RunConfig(db=cfg.db, as_of=cfg.as_of, time_limit=cfg.time_limit,
-                                 audit_args=list(cfg.audit_args))
+                                 audit_args=list(cfg.audit_args), parallel=max(1, cfg.jobs))
         self._lock_file: Any = None
         self.scheduler: BackgroundScheduler | None = None
         self.probe_pool = futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="probes")

@@ -162,6 +162,7 @@ def run_cmd(names: tuple[str, ...], all_sites: bool, as_of: str | None, jobs: in
                     time_limit=time_limit or DEFAULT_TIME_LIMIT, audit_args=shlex.split(audit_args or ""),
                     mode="full" if full else "incremental")
     jobs = jobs or default_jobs()
+    cfg.parallel = min(jobs, len(chosen))
     if broker:  # scheduler/workers.py: queued for the workers, stored here
         from portalwatch.scheduler.workers import broker_problem, run_remote
 

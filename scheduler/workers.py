@@ -225,6 +225,14 @@ def _die_with_parent() -> None:
 
 
 WORKDIR_PREFIX = "portalwatch-worker-"
+PARALLEL_ENV = "PORTALWATCH_PARALLEL_AUDITS"  # audits one worker machine runs at once (its --concurrency)
+
+
+def _parallel() -> int:
+    try:
+        return max(1, int(os.environ.get(PARALLEL_ENV) or 1))
+    except ValueError:
+        return 1
 
 
 def run_job(job: dict[str, Any], heartbeat: Callable[[], Any] | None = None, beat_every: float = 20.0) -> dict[str, Any]:
@@ -241,7 +249,7 @@ def run_job(job: dict[str, Any], heartbeat: Callable[[], Any] | None = None, bea
         as_of = dt.date.fromisoformat(job["as_of"]) if job.get("as_of") else None
         cfg = RunConfig(db=work / "audit.db", as_of=as_of, time_limit=float(job.get("time_limit") or DEFAULT_TIME_LIMIT),
                         audit_args=[str(a) for a in job.get("audit_args") or []],
-                        mode=str(job.get("mode") or "incremental"))
+                        mode=str(job.get("mode") or "incremental"), parallel=_parallel())
         env = dict(os.environ)
         # the incremental nights' hand-off: the site's last state (crawler/incremental.py bytes, base64
         # in the JSON task) goes in as a file, the new one comes back only when the audit was complete
@@ -584,6 +592,7 @@ def worker_cmd(broker: str | None, concurrency: int | None, visibility_timeout: 
         fail(problem)
     clean_workdirs()
     app = make_app(broker, visibility_timeout)
+    os.environ[PARALLEL_ENV] = str(concurrency or os.cpu_count() or 1)  # read by the audit tasks (RunConfig)
     name = hostname or f"portalwatch-{os.getpid()}@{socket.gethostname()}"
     echo(f"工作机 {name} 已连接 {redact(broker)}，同时检查 {concurrency or os.cpu_count() or 1} 个网站。"
          "按 Ctrl-C 或发送 SIGTERM 退出（正在进行的检查会先完成）。", err=True)
