@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from portalwatch.crawler.datacodec import decode, encode, schema_digest
-from portalwatch.crawler.snapshot import LinkCheck, Page
+from portalwatch.crawler.snapshot import Link, LinkCheck, Page
 
-FORMAT = 1
+FORMAT = 2  # 2: the pages' links as indexes into one table of distinct links
 DEFAULT_FULL_EVERY = 7
 # Sources whose change changes what a body yields: a new extractor invalidates every stored page.
 _CODE = ("analysis.py", "snapshot.py", "soft404.py", "docnumber.py", "traps.py", "datacodec.py", "extract")
@@ -110,25 +110,50 @@ def body_hash(body: bytes) -> str:
 
 def dumps(state: SiteState) -> bytes:
     """The compressed JSON of ``state``, written one page at a time: the JSON tree of a whole
-    5,000-page site held at once cost more memory than the crawl itself (391 MB peak, measured)."""
-    comp = zlib.compressobj(6)
+    5,000-page site held at once cost more memory than the crawl itself (391 MB peak, measured).
+
+    Every page repeats the portal's menus: of 60,599 links on 1,040 pages, 3,002 were distinct
+    (three quarters of the state's bytes). Each distinct link is written once, in ``link_table``
+    at the end, and a page's ``links`` are indexes into it."""
+    comp = zlib.compressobj(1)  # level 6 took a fifth of the time for 25 % fewer bytes
     chunks: list[bytes] = []
     dump = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    table: dict[Link, int] = {}
+    by_id: dict[int, int] = {}  # the spider shares one object per distinct link: most are found by identity
 
     def put(text: str) -> None:
         chunks.append(comp.compress(text.encode("utf-8")))
+
+    def index(link: Link) -> int:
+        i = by_id.get(id(link))
+        if i is None:
+            i = by_id[id(link)] = table.setdefault(link, len(table))
+        return i
+
+    def page_entry(entry: PageEntry) -> dict[str, Any]:
+        page = entry.page
+        links, page.links = page.links, []  # encoded apart; put back at once (one thread)
+        try:
+            data = encode(entry)
+        finally:
+            page.links = links
+        data["page"]["links"] = [index(link) for link in links]
+        return data
 
     head = encode(dataclasses.replace(state, pages={}, links={}))
     del head["pages"], head["links"]
     put('{"format":' + dump(FORMAT) + ',"state":{')
     for key, value in head.items():
         put(dump(key) + ":" + dump(value) + ",")
-    for name, entries in (("pages", state.pages), ("links", state.links)):
+    for name, entries, enc in (("pages", state.pages, page_entry), ("links", state.links, encode)):
         put(("," if name == "links" else "") + dump(name) + ":{")
         for n, (key, entry) in enumerate(entries.items()):
-            put(("," if n else "") + dump(key) + ":" + dump(encode(entry)))
+            put(("," if n else "") + dump(key) + ":" + dump(enc(entry)))
         put("}")
-    put("}}")
+    put(',"link_table":[')
+    for n, link in enumerate(table):
+        put(("," if n else "") + dump(encode(link)))
+    put("]}}")
     chunks.append(comp.flush())
     return b"".join(chunks)
 
@@ -139,8 +164,14 @@ def loads(blob: bytes) -> SiteState | None:
         data = json.loads(zlib.decompress(blob))
         if data.get("format") != FORMAT:
             return None
-        return decode(SiteState, data["state"])
-    except (ValueError, TypeError, KeyError, AttributeError, zlib.error):
+        raw = data["state"]
+        table = [decode(Link, link) for link in raw.pop("link_table")]
+        indexes = {url: entry["page"].pop("links") for url, entry in raw["pages"].items()}
+        state = decode(SiteState, raw)
+        for url, entry in state.pages.items():
+            entry.page.links = [table[i] for i in indexes[url]]
+        return state
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, zlib.error):
         return None
 
 

@@ -67,3 +67,25 @@ def test_site_state_survives_the_compressed_form():
     blob = incremental.dumps(state)
     assert incremental.loads(blob) == state
     assert incremental.loads(b"garbage") is None
+
+
+def test_a_menu_shared_by_every_page_is_kept_once() -> None:
+    """Every page of a portal repeats its menus: the state holds each distinct link once and the
+    pages read back share it (what the crawl's own sharing gives: memory stays flat)."""
+    import zlib
+
+    from portalwatch.crawler.snapshot import Link
+
+    menu = [Link(f"http://127.0.0.1/col{i}/", text=f"栏目{i}", nav=True) for i in range(40)]
+    pages = {}
+    for n in range(50):
+        url = f"http://127.0.0.1/art/{n}.html"
+        own = [Link(f"http://127.0.0.1/files/{n}.pdf", text="附件", kind="attachment")]
+        pages[url] = incremental.PageEntry(url=url, page=Page(url=url, final_url=url, status=200,
+                                                               links=[*menu, *own]))
+    state = incremental.SiteState(start_url="http://127.0.0.1/", pages=pages)
+    blob = incremental.dumps(state)
+    back = incremental.loads(blob)
+    assert back == state
+    assert zlib.decompress(blob).count("栏目7".encode()) == 1
+    assert len({id(link) for e in back.pages.values() for link in e.page.links}) == 40 + 50
