@@ -257,6 +257,10 @@ def _audit(opts: AuditOptions, profile: Any, terms: list[str] | None = None) -> 
     return result
 
 
+# settings that change how an audit runs, not what a page yields: a state stays usable across them
+NOT_READING = ("PORTALWATCH_FULL_EVERY", "PORTALWATCH_ANALYSIS_WORKERS", "PORTALWATCH_PROGRESS_INTERVAL")
+
+
 def _plan(opts: AuditOptions, store: Store, terms: list[str] | None = None) -> Any:
     """Full or incremental tonight, with the previous state when incremental."""
     from portalwatch.crawler import incremental
@@ -272,7 +276,7 @@ def _plan(opts: AuditOptions, store: Store, terms: list[str] | None = None) -> A
     # (and other text terms: an office's new lexicon entry must be looked for on unchanged pages too)
     reading = incremental.reading_digest(profile=opts.profile, scope=opts.scope, max_pages=opts.max_pages,
                                          settings={k: v for k, v in opts.settings.items()
-                                                   if k not in ("PORTALWATCH_FULL_EVERY",)},
+                                                   if k not in NOT_READING},
                                          terms=sorted(terms or ()))
     if prev is None and opts.state_in is None:
         if opts.mode == "full":  # only the night counter is needed

@@ -217,3 +217,21 @@ def test_the_state_travels_to_a_worker_and_back_through_the_database_machine(tmp
     finally:
         site.close()
     assert not save_state_b64(db, "不存在", doc["run_id"], state)  # an unknown site keeps nothing
+
+
+def test_how_pages_are_parsed_does_not_make_the_next_night_full(tmp_path: Path, pycache: dict[str, str]) -> None:
+    """An audit run alone parses in a forked process, one of several parses inline: the state of either
+    serves the other (the setting changes how, not what, a page yields)."""
+    site = LocalSite(root=portal(tmp_path, 8), validators="both")
+    db = tmp_path / "pw.db"
+    try:
+        audit(site, db, pycache, "--incremental")  # PORTALWATCH_ANALYSIS_WORKERS=0
+        env = {**pycache, "PORTALWATCH_ANALYSIS_WORKERS": "1"}
+        proc = subprocess.run([sys.executable, "-m", "portalwatch", "audit", site.url, "--format", "json", "--db",
+                               str(db), "--as-of", AS_OF, *FAST, "--render", "never", "--incremental",
+                               "--set", "PORTALWATCH_ANALYSIS_WORKERS=1"],
+                              capture_output=True, text=True, timeout=240, env={**os.environ, **env})
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert json.loads(proc.stdout)["incremental"]["mode"] == "incremental"
+    finally:
+        site.close()
