@@ -32,14 +32,12 @@ TEXT_NEEDED_BELOW = 2000  # visible characters under which soft-404 phrases are 
 def analyse_page(body: bytes, charset: str | None, url: str, as_of: dt.date, with_nav: bool,
                  want_text: bool, terms: tuple[str, ...] = ()) -> dict[str, Any]:
     """Everything the spider needs from one HTML body; a pure function, safe in a worker."""
-    from portalwatch.crawler.soft404 import visible_text
-
     html, encoding, note = decode_html(body, charset)
     errors: list[str] = []
-    fields, body = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors,
-                                         terms=terms)
+    # one decode, one parse: the soft-404 text comes from the extractor's tree
+    fields, body, text = extract_page_and_text(html, url, as_of=as_of, with_nav=with_nav, errors=errors,
+                                               terms=terms, visible=want_text, visible_below=TEXT_NEEDED_BELOW)
     too_deep = parse_depth_exceeded()
-    text = visible_text(html) if want_text or fields.get("text_length", 0) < TEXT_NEEDED_BELOW else ""
     # only pages addressed by a query string can belong to an endless URL space (crawler/traps.py)
     fingerprint = fingerprints(fields["title"], [i.title for i in fields["list_items"]], fields["placeholder"],
                                body, len(fields["links"])) if "?" in url else None

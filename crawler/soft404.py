@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 
 import lxml.etree
-import lxml.html
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -93,16 +92,27 @@ def visible_text(html: str) -> str:
 
 
 def title_and_text(html: str) -> tuple[str, str]:
+    """Title and visible text of an HTML document, parsed as the page extractor parses it."""
+    from portalwatch.crawler.extract.page import parse_html
+
     try:
-        doc = lxml.html.document_fromstring(html or "<html></html>")
+        root = parse_html(html)
     except (ValueError, lxml.etree.ParserError):
         return "", ""
-    title = " ".join((doc.findtext(".//title") or "").split())
-    for bad in doc.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
-    body_el = doc.find("body")
-    text = body_el.text_content() if body_el is not None else doc.text_content()
-    return title, " ".join(text.split())
+    return tree_title_and_text(root) if root is not None else ("", "")
+
+
+_VISIBLE = lxml.etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style"
+                            " or ancestor::noscript or ancestor::template)]")
+
+
+def tree_title_and_text(root: lxml.etree._Element) -> tuple[str, str]:
+    """Title and visible text (scripts, styles and templates left out, whitespace folded) of a parsed
+    page, without changing the tree: the extractor's own parse serves, the body is not parsed again."""
+    title = " ".join((root.findtext(".//title") or "").split())
+    body = root.find("body")
+    parts = _VISIBLE(body if body is not None else root)
+    return title, " ".join("".join(parts).split())  # text nodes run on, as text_content() joins them
 
 
 @dataclass

@@ -166,12 +166,20 @@ def extract_page(html: str, url: str, *, as_of: dt.date, with_nav: bool = True,
 
 
 def extract_page_and_text(html: str, url: str, *, as_of: dt.date, with_nav: bool = True,
-                          errors: list[str] | None = None,
-                          terms: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
-    """The page's fields and its main text (for the crawler's content fingerprint), from one parse."""
+                          errors: list[str] | None = None, terms: tuple[str, ...] = (),
+                          visible: bool = False, visible_below: int = 0) -> tuple[dict[str, Any], str, str]:
+    """The page's fields, its main text (for the crawler's content fingerprint) and, when ``visible``
+    or its main text is shorter than ``visible_below``, its whole visible text (soft-404 judgement):
+    all from one parse."""
     token = _ERRORS.set(errors)
     try:
-        return _extract(html, url, as_of, with_nav, tuple(terms))
+        out, body, root = _extract(html, url, as_of, with_nav, tuple(terms))
+        text = ""
+        if root is not None and (visible or out["text_length"] < visible_below):
+            from portalwatch.crawler.soft404 import tree_title_and_text
+
+            text = _safe(lambda: tree_title_and_text(root)[1], "", "visible_text")
+        return out, body, text
     finally:
         _ERRORS.reset(token)
 
@@ -199,11 +207,11 @@ def mask_fields(out: dict[str, Any]) -> None:
 
 
 def _extract(html: str, url: str, as_of: dt.date, with_nav: bool,
-             terms: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
+             terms: tuple[str, ...] = ()) -> tuple[dict[str, Any], str, Any]:
     out = empty_page()
     root = _safe(lambda: parse_html(html), None, "parse")
     if root is None:
-        return out, ""
+        return out, "", None
     stores = _safe(lambda: expand_datastores(root), Datastores(), "datastores")  # Jcms lists kept in scripts
     base = _safe(lambda: document_base(root, url), url, "base")
     layout: Layout = _safe(lambda: find_layout(root), Layout(), "layout")
@@ -250,4 +258,4 @@ def _extract(html: str, url: str, as_of: dt.date, with_nav: bool,
         out["text_hits"] = _safe(lambda: [TextHit(*h) for h in find_terms((out["title"], body), terms)], [],
                                  "text_hits")
     _safe(lambda: mask_fields(out), None, "mask")
-    return out, body
+    return out, body, root

@@ -62,3 +62,25 @@ def test_quoted_phrases_and_article_titles_say_nothing():
     # a probed page (no extraction): the phrase decides, unless it is quoted
     assert detector.classify_external("示范镇人民政府", text)
     assert not detector.classify_external("自查报告", "链接显示“页面不存在”，已整改。")
+
+
+def test_a_page_is_parsed_once_for_its_fields_and_its_soft404_text(monkeypatch) -> None:
+    """The soft-404 judgement reads the extractor's own tree (issue 12: no second parse per page)."""
+    import datetime as dt
+
+    import portalwatch.crawler.extract.page as page_mod
+    from portalwatch.crawler.analysis import analyse_page
+    from portalwatch.crawler.soft404 import title_and_text
+
+    calls = []
+    real = page_mod.parse_html
+    monkeypatch.setattr(page_mod, "parse_html", lambda html: calls.append(1) or real(html))
+    html = ("<html><head><title>页面不存在</title><style>.x{}</style></head><body><div>抱歉，您访问的页面"
+            "<script>var a = '不可见';</script>不存在<!-- 注释 -->或已删除</div><noscript>请启用脚本</noscript>"
+            "<a href='/'>返回首页</a></body></html>")
+    result = analyse_page(html.encode("utf-8"), "utf-8", "http://127.0.0.1/x.html", dt.date(2026, 11, 20),
+                          False, True)
+    assert len(calls) == 1
+    assert result["text"] == "抱歉，您访问的页面不存在或已删除返回首页"
+    assert "不可见" not in result["text"] and "请启用脚本" not in result["text"] and "注释" not in result["text"]
+    assert result["text"] == title_and_text(html)[1]  # the baseline and link probes read text the same way
