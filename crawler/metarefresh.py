@@ -18,6 +18,8 @@ HEAD_BYTES = 8192  # enough for Scrapy's 4,096 characters in any encoding
 class HeadMetaRefresh(MetaRefreshMiddleware):
     def process_response(self, request: Request, response: Response,
                          spider: Spider | None = None) -> Request | Response:
+        if not response.body:  # a 304 Not Modified of an incremental night, a HEAD: nothing to read
+            return response
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
             return super().process_response(request, response)
         head = response.replace(body=response.body[:HEAD_BYTES])
