@@ -1,33 +1,49 @@
-"""A simulated night: N generated portals through ``portalwatch run --all``.
+"""A simulated night: generated portals through ``portalwatch run --all``, a full night and an incremental one.
 
-    python bench/night.py [--sites 100] [--jobs N] [--json out.json]
-    python bench/night.py --workers 2 [--sites 200] [--jobs N]    # across worker processes on a local Redis
-    python bench/night.py [--sites 100] [--jobs N] [--json out.json] [--nights 2]
+    python bench/night.py [--sites 100] [--jobs N] [--pages-per-site 36] [--nights 2] [--full] [--json out.json]
+    python bench/night.py --workers 2 --sites 200 [--jobs N] [--json out.json]   # across workers on a local Redis
+    python bench/night.py --report out.json                                      # the note of a saved run again
 
-Starts N small township portals on N local ports (127.0.0.1 only), registers them with
-``portalwatch sites import``, runs ``portalwatch run --all`` at the default politeness
-(concurrency 4, delay 0.25 s) and reports the total wall time, sites per hour, the peak
-memory of the run (the whole process tree, sampled) and a projection for 1,000 and
-10,000 sites. With ``--workers M`` the same night goes through a local ``redis-server`` and M
-``portalwatch worker`` processes (``--jobs`` audits each) with ``run --all --broker``; the note gives
-requests, CPU (workers and the database machine's imports apart) and wall time, and projects
-1,000 and 14,000 sites on N machines. The projection separates the fixed cost of an audit (process start, crawler
-start-up: measured on a one-page site) from the per-request cost (measured here), so it
-can be scaled to realistic portal sizes.
+Starts N township portals on N local ports (127.0.0.1 only): a homepage, five columns of dated
+articles, one article in three with an attachment (PDF or DOCX), a dead link; ``--pages-per-site``
+HTML pages each (default 36, about 49 requests with the attachments, the soft-404 probe and the dead
+link). Every answer carries an ``ETag`` and a ``Last-Modified``; the server answers ``If-None-Match``
+(which decides when present) and ``If-Modified-Since`` with ``304 Not Modified`` and counts them.
+The portals are registered with ``portalwatch sites import`` and audited by ``portalwatch run --all``
+at the default politeness (concurrency 4, delay 0.25 s). Night 1 is full (nothing is stored yet;
+``--full`` passes ``run --full`` to say so), night 2 (``--nights 2``, the default) audits the same
+portals, unchanged: ``run`` is incremental, pages answer 304 and their stored reading is reused,
+link verdicts are reused on a rotation.
 
-Measured with ``--workers 2 --sites 12 --jobs 2`` (2026-12-01, one shared 2-core machine under a load
-of ~7 from other jobs, so wall times are inflated, CPU times less so): 12/12 complete, 228 requests,
-100.7 s wall; workers 53.6 s CPU (4.47 s per site, almost all fixed start-up), the database machine
-2.3 s (0.19 s per site, queueing + import + history). Projected: a worker machine like this one takes
-~1,245 such small portals an hour, ~200 of 2,000 requests; one database machine imports ~2,600
-2,000-request portals an hour. 14,000 portals of 2,000 requests: ~70 h on 1 worker machine, 17.5 h on
-4, 8.7 h on 8, 5.4 h on 16 (1,000: 5.0 h on 1, 1.2 h on 4). ``--report FILE`` reprints the note of a
-night saved with ``--json``.
-With ``--nights 2`` (the default) the same portals are audited a second night, unchanged:
-nightly runs are incremental (pages answer ``304 Not Modified`` to the conditional requests,
-their stored reading is reused, link verdicts are reused on a rotation), so the closing note
-compares requests, downloads (answers other than 304), CPU and wall time of the full first
-night with the incremental second one.
+For each night the note gives requests (server hits), downloads (answers other than 304), pages,
+findings, CPU seconds and wall time, the run modes the database recorded (``runs.summary`` mode) and
+night 2 / night 1 ratios, and checks that night 2 reports the same findings (site + fingerprint) as
+night 1. Exit 1 when they differ, when a run is not complete or a ``run`` fails.
+
+Locally (no ``--workers``), CPU is that of ``run`` and its audit subprocesses; the note adds the peak
+memory of the process tree, the fixed cost of an audit (a one-page site) and a one-machine projection
+for 1,000 and 10,000 sites at ``--jobs`` and at what 80 % of the cores and half the RAM allow.
+
+With ``--workers M`` both nights go through one local ``redis-server`` and M ``portalwatch worker``
+processes (``--jobs`` audits each; they and their audit subprocesses inherit this environment, e.g.
+``PYTHONPATH`` and ``PORTALWATCH_FULL_EVERY``) with ``run --all --broker``. CPU is measured apart for the
+workers' process trees (workers, pool processes, audit subprocesses) and for the ``run`` process (the
+database machine: queueing, imports, history). The fixed CPU of an audit is measured first on a one-page
+site through the same workers (twice, the lower kept). The note projects 1,000 and 14,000 sites on
+1, 2, 4, 8 and 16 worker machines like this one, for a full night, an incremental night and the
+average night of a ``PORTALWATCH_FULL_EVERY`` cycle (default 7: one full night and six incremental),
+for portals like these and for 2,000-request portals. The model, printed with the figures:
+
+- an audit's wall time is a fixed part (night 1's mean audit time less 0.25 s per request) plus 0.25 s
+  per request (the politeness delay; one host's requests follow one another);
+- its worker CPU is the one-page site's CPU plus a CPU cost per request: for a full night night 1's
+  measurement, but at least ``run_bench.py``'s on a large portal (``bench/out/results.json``, else its
+  2-CPU figure 0.012 s); for an incremental night night 2's measurement, scaled by the same factor, with
+  night 2's share of night 1's requests;
+- a worker machine runs as many audits at once as 80 % of its cores allow;
+- the database machine's CPU per site is each night's measurement, plus 0.6 ms per request beyond these
+  portals' size (``import_run`` on a 66-page portal); it caps the sites per hour whatever the number of
+  workers.
 """
 
 from __future__ import annotations
