@@ -414,6 +414,10 @@ def reference_cpu_per_request() -> tuple[float, str]:
     return REFERENCE_CPU_PER_REQUEST, "run_bench.py 在 2 核机器上的实测"
 
 
+def _hours(h: float) -> float:
+    return round(h, 2 if h < 10 else 1)
+
+
 def project_workers(m: dict) -> dict:
     """Figures and projections from what a ``--workers`` run measured (``m``: the fixed cost on a one-page
     site, night 1 full, night 2 incremental)."""
@@ -467,10 +471,10 @@ def project_workers(m: dict) -> dict:
                 hours = {kind: n / min(machine_sites_per_hour(kind, size) * machines, database_sites_per_hour(kind, size))
                          for kind in kinds}
                 for kind, h in hours.items():
-                    projections[f"{n}_sites_{label}_{machines}_machines_{kind}_hours"] = round(h, 1)
+                    projections[f"{n}_sites_{label}_{machines}_machines_{kind}_hours"] = _hours(h)
                 if "incremental" in hours:  # a cycle of PORTALWATCH_FULL_EVERY nights: one full, the rest incremental
                     week = (hours["full"] + (every - 1) * hours["incremental"]) / every
-                    projections[f"{n}_sites_{label}_{machines}_machines_cycle_hours"] = round(week, 1)
+                    projections[f"{n}_sites_{label}_{machines}_machines_cycle_hours"] = _hours(week)
     return {**m, "requests_per_site": round(here, 1), "fixed_wall_seconds": round(fixed_wall, 2),
             "reference_cpu_per_request": round(reference, 4), "reference_source": source,
             "model": {k: {kk: round(vv, 4) for kk, vv in v.items()} for k, v in kinds.items()},
@@ -508,7 +512,7 @@ def report_workers(f: dict) -> None:
     p, mo = f["projection"], f["model"]
     fx = f["fixed"]
     inc = "incremental" in mo
-    lines = [f"模拟夜间检查（多机）：{f['sites']} 个网站（每站约 {f['pages_per_site']} 个页面、{f['requests_per_site']} 次请求），"
+    lines = [f"模拟夜间检查（多机）：{f['sites']} 个网站（每站 {f['pages_per_site']} 个页面、{f['requests_per_site']:g} 次请求），"
              f"{f['workers']} 个工作进程、每个同时 {f['jobs_per_worker']} 个（本机 Redis，{f['cores']} 核）",
              *report_nights(f),
              f"""推算的假设（模型）：
