@@ -261,7 +261,7 @@ def _tree_cpu(procs: list[subprocess.Popen]) -> float:
 def _last_run_id(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         try:
-            return conn.execute("select coalesce(max(id), 0) from runs").fetchone()[0]
+            return conn.execute("select coalesce(max(id), 0) from audit_runs").fetchone()[0]
         except sqlite3.OperationalError:
             return 0
 
@@ -279,12 +279,12 @@ def night(cmd: list[str], servers: list[ThreadingHTTPServer], db: Path,
     requests = sum(s.hits for s in servers) - hits0  # type: ignore[attr-defined]
     not_modified = sum(s.not_modified for s in servers) - nm0  # type: ignore[attr-defined]
     with sqlite3.connect(db) as conn:
-        runs = conn.execute("select id, site, status, json_extract(summary, '$.mode') from runs where id > ?",
+        runs = conn.execute("select id, start_url, status, json_extract(summary, '$.mode') from audit_runs where id > ?",
                             (first,)).fetchall()
         ids = [r[0] for r in runs]
         marks = ",".join("?" * len(ids)) or "NULL"
         pages = conn.execute(f"select count(*) from pages where run_id in ({marks})", ids).fetchone()[0]
-        found = conn.execute(f"select r.site, f.fingerprint from findings f join runs r on r.id = f.run_id "
+        found = conn.execute(f"select r.start_url, f.fingerprint from run_findings f join audit_runs r on r.id = f.run_id "
                              f"where f.run_id in ({marks})", ids).fetchall()
         elapsed = [json.loads(r[0])["elapsed"] for r in conn.execute(
             f"select detail from job_log where kind = 'audit' and run_id in ({marks})", ids)]

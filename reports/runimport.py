@@ -1,8 +1,9 @@
 """A run audited on another machine: exported from the worker's private SQLite file, imported here.
 
 A worker (scheduler/workers.py) runs the ordinary ``portalwatch audit`` against a temporary
-database of its own, then ``export_run`` turns that run's rows (``runs``, ``pages``,
-``page_links``, ``links``, ``skips``, ``findings``) into one JSON-able payload. The machine that
+database of its own, then ``export_run`` turns that run's rows (``audit_runs``, ``pages``,
+``page_links``, ``links``, ``skips``, ``run_findings``) into one JSON-able payload, with the
+stored column names. The machine that
 holds the real database imports it with ``import_run``: the rows are copied under a new run id
 in one transaction, so the run reads exactly as if it had been audited here (the same
 ``audit_document``, the same history update afterwards).
@@ -13,7 +14,7 @@ folded and the outcome recorded). A second result for a token already stored is 
 an audit that ran twice (its worker died after sending, a redelivery) is stored once.
 
 The tables are created here on first use (``ensure_tables``), apart from the numbered
-migrations of storage.py, because only machines that use a broker need them.
+migrations of reports/storage/, because only machines that use a broker need them.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import Any
 
 from portalwatch.reports.storage import Store, now_iso
 
-PAYLOAD_FORMAT = "portalwatch.run/1"
-RUN_TABLES = ("pages", "page_links", "links", "skips", "findings")  # rows keyed by run_id
+PAYLOAD_FORMAT = "portalwatch.run/2"  # /2: the table and column names of migration m0005
+RUN_TABLES = ("pages", "page_links", "links", "skips", "run_findings")  # rows keyed by run_id
 DROP_FROM_RUN = ("id",)  # a new id is drawn here
 
 
@@ -68,9 +69,9 @@ def export_run(db_path: str | Path, site_name: str | None = None) -> dict[str, A
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
     try:
-        sql, args = "select * from runs order by id desc limit 1", []
+        sql, args = "select * from audit_runs order by id desc limit 1", []
         if site_name is not None:
-            sql, args = "select * from runs where site_name = ? order by id desc limit 1", [site_name]
+            sql, args = "select * from audit_runs where site = ? order by id desc limit 1", [site_name]
         row = conn.execute(sql, args).fetchone()
         if row is None:
             return None
@@ -80,7 +81,7 @@ def export_run(db_path: str | Path, site_name: str | None = None) -> dict[str, A
             rows = [dict(r) for r in conn.execute(f"select * from {table} where run_id = ?", [run["id"]])]
             for r in rows:
                 r.pop("run_id", None)
-                if table == "findings":
+                if table == "run_findings":
                     r.pop("id", None)
             tables[table] = rows
     finally:
@@ -121,6 +122,15 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) ->
     return last
 
 
+def _from_format_1(payload: dict[str, Any]) -> dict[str, Any]:
+    """A ``portalwatch.run/1`` payload (a worker still on the names before m0005) in today's names."""
+    run = {{"site": "start_url", "site_name": "site"}.get(k, k): v for k, v in payload["run"].items()}
+    tables = {("run_findings" if t == "findings" else t): rows for t, rows in (payload.get("tables") or {}).items()}
+    tables["run_findings"] = [{("check_id" if k == "check" else k): v for k, v in r.items()}
+                              for r in tables.get("run_findings") or []]
+    return {**payload, "format": PAYLOAD_FORMAT, "run": run, "tables": tables}
+
+
 def import_run(store: Store, result: dict[str, Any]) -> tuple[str, int | None]:
     """Store one remote result: ``("stored", run_id)``, ``("duplicate", run_id)`` when its token
     was stored before, or ``("stored", None)`` when the worker produced no run (failed to start).
@@ -143,14 +153,16 @@ def import_run(store: Store, result: dict[str, Any]) -> tuple[str, int | None]:
             return "duplicate", row[1]
         run_id = None
         if exported is not None:
+            if exported.get("format") == "portalwatch.run/1":
+                exported = _from_format_1(exported)
             if exported.get("format") != PAYLOAD_FORMAT:
                 raise ValueError(f"unknown payload format {exported.get('format')!r}")
-            cols = _columns(store, "runs")
+            cols = _columns(store, "audit_runs")
             run = {k: v for k, v in exported["run"].items() if k in cols and k not in DROP_FROM_RUN}
             if run.get("status") == "running":  # never: the worker closed it; a row here must not look alive
                 run["status"] = "interrupted"
-            run["site_name"] = site.get("name") or run.get("site_name")
-            run_id = _insert(conn, "runs", [run])
+            run["site"] = site.get("name") or run.get("site")
+            run_id = _insert(conn, "audit_runs", [run])
             for table in RUN_TABLES:
                 cols = _columns(store, table)
                 rows = [{**{k: v for k, v in r.items() if k in cols}, "run_id": run_id}

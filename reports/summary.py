@@ -48,8 +48,7 @@ def ignored_fingerprints(store: Store, run: dict[str, Any]) -> set[str]:
     if not run.get("site_name"):
         return set()
     try:
-        return {r["fingerprint"] for r in store.db.query(
-            "select fingerprint from tracked where site = ? and status = 'ignored'", [run["site_name"]])}
+        return store.ignored_fingerprints(run["site_name"])
     except Exception:  # a database without the monitoring tables: nothing is ignored
         return set()
 

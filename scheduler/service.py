@@ -640,8 +640,8 @@ def profiles() -> list[str]:
 def runs_log(db: Path, limit: int = 100) -> dict[str, Any]:
     """The latest runs, the monitor's job log with its failures, and the latest availability probes."""
     with store(db) as s:
-        runs = list(s.db.query("select id, site, site_name, profile, as_of, started, finished, status, pages,"
-                               " links_checked, score, verdict from runs order by id desc limit ?", [limit]))
+        runs = list(s.db.query("select id, start_url as site, site as site_name, profile, as_of, started, finished,"
+                               " status, pages, links_checked, score, verdict from audit_runs order by id desc limit ?", [limit]))
         log = s.job_log(limit=limit)
         probes = list(s.db.query("select site, url, at, ok, status, error, elapsed from probes"
                                  " order by id desc limit ?", [limit]))

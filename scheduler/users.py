@@ -1,6 +1,6 @@
 """The web workplace's users, API tokens and signing secret, in the same SQLite file.
 
-Tables (their own migration set ``portalwatch.users``, beside reports/storage.py's):
+Tables (their own migration set ``portalwatch.users``, beside reports/storage/'s):
 
 - ``users``: one person: ``name``, ``role`` (``viewer`` reads; ``inspector`` also audits,
   ignores findings, drafts and sends notices; ``admin`` also manages sites and users),
