@@ -60,7 +60,7 @@ def test_township_portal_as_of_2026_11_20(serve, audit, db_path):
     # 2 (missing) + 2 (empty) + 3 x 2 (stale) + 1 (no interpretation) + 2 x 0.5 (not linked)
     assert result.doc["score"] == 88.0
     with sqlite3.connect(db_path) as db:
-        assert db.execute("select score from runs").fetchone()[0] == 88.0
+        assert db.execute("select score from audit_runs").fetchone()[0] == 88.0
 
 
 def test_same_site_and_date_give_the_same_findings_and_later_the_homepage_veto(serve, audit):

@@ -72,7 +72,7 @@ def test_links_beyond_the_per_page_limit_are_not_checked_and_reported(serve, aud
     skip = rows(db_path, "select * from skips where run_id = ?", doc["run_id"])[0]
     assert (skip["url"], skip["reason"]) == (site.url, "too_many_links")
     assert "300" in skip["detail"] and "260" in skip["detail"]
-    summary = rows(db_path, "select summary from runs where id = ?", doc["run_id"])[0]["summary"]
+    summary = rows(db_path, "select summary from audit_runs where id = ?", doc["run_id"])[0]["summary"]
     assert '"links_over_limit": 260' in summary
 
 
@@ -88,12 +88,12 @@ def test_the_time_limit_ends_the_run_cut_short_with_what_it_saw(serve, audit, db
     assert "cut_short" in result.stderr
     doc = result.doc
     assert doc["status"] == "cut_short"
-    run = rows(db_path, "select * from runs where id = ?", doc["run_id"])[0]
+    run = rows(db_path, "select * from audit_runs where id = ?", doc["run_id"])[0]
     assert run["status"] == "cut_short"
     assert '"cut_short": true' in run["summary"] and '"complete": false' in run["summary"]
     # what was seen is kept: the dead link checked first is a stored finding
     assert site.url + "missing.html" in [f["target"] for f in doc["findings"] if f["check"] == "dead_link"]
-    assert rows(db_path, "select count(*) as n from findings where run_id = ?", doc["run_id"])[0]["n"] >= 1
+    assert rows(db_path, "select count(*) as n from run_findings where run_id = ?", doc["run_id"])[0]["n"] >= 1
     assert 2 < doc["links_checked"] < 3000
     assert rows(db_path, "pragma integrity_check")[0][0] == "ok"
     # the text summary says so too, and the exit status stays 1

@@ -99,7 +99,7 @@ def pages_of(db_path, run_id: int) -> dict[str, sqlite3.Row]:
 
 def run_summary(db_path, run_id: int) -> dict:
     with sqlite3.connect(db_path) as db:
-        return json.loads(db.execute("select summary from runs where id = ?", [run_id]).fetchone()[0])
+        return json.loads(db.execute("select summary from audit_runs where id = ?", [run_id]).fetchone()[0])
 
 
 # -- with Chromium ------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def test_never_shows_the_difference_and_the_summary_warns(serve, db_path):
     assert "本次未启用页面渲染" in result.stdout
     assert "1 个页面的导航或列表由脚本生成" in result.stdout
     with sqlite3.connect(db_path) as db:
-        run_id = db.execute("select max(id) from runs").fetchone()[0]
+        run_id = db.execute("select max(id) from audit_runs").fetchone()[0]
     pages = pages_of(db_path, run_id)
     assert site.url + "col/gzdt/index.html" not in pages  # the menu exists only in the browser
     assert pages[site.url]["rendered"] == 0
@@ -270,7 +270,7 @@ def test_without_chromium_auto_falls_back_to_plain_crawling_with_a_warning(serve
     assert NO_CHROMIUM_WARNING in result.stderr
     assert NO_CHROMIUM_WARNING in result.stdout
     with sqlite3.connect(db_path) as db:
-        run_id = db.execute("select max(id) from runs").fetchone()[0]
+        run_id = db.execute("select max(id) from audit_runs").fetchone()[0]
     pages = pages_of(db_path, run_id)
     assert pages[site.url]["rendered"] == 0
     assert pages[site.url]["render_reason"].startswith("needs_render_no_browser:home_nav_script")

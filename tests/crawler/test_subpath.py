@@ -55,5 +55,5 @@ def test_scope_host_crawls_the_whole_portal(serve, audit, db_path):
     dead = {f["target"] for f in doc["findings"] if f["check"] == "dead_link"}
     assert site.url + "news/gone-from-county.html" in dead
     assert doc["scope"]["mode"] == "host"
-    (options,) = sqlite3.connect(db_path).execute("select options from runs where id = ?", [doc["run_id"]]).fetchone()
+    (options,) = sqlite3.connect(db_path).execute("select options from audit_runs where id = ?", [doc["run_id"]]).fetchone()
     assert json.loads(options)["scope"] == "host"  # stored with the run

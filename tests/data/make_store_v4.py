@@ -2,7 +2,9 @@
 
 Run once with that code (``python3 tests/data/make_store_v4.py out.db`` against the commit
 before m0005); the resulting file is committed and opened by
-tests/reports/test_storage_migration.py. Only the public ``Store`` API is used, so the same
+tests/reports/test_storage_migration.py. ``store_v4_documents.json`` holds
+``reports.summary.audit_document`` of its two runs as that code made them (run against a copy:
+opening the file writes to it). Only the public ``Store`` API is used, so the same
 script run against today's code writes the same rows under the new names.
 """
 

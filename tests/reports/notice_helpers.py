@@ -94,7 +94,7 @@ def record_run(store: NoticeStore, name: str, url: str, findings: Iterable[dict[
     store.finish_run(run_id, status=status, link_checks=[], link_sources={}, skips=[], findings=rows,
                      score=None, verdict="不合格" if any(f["severity"] == "veto" for f in rows) else None,
                      grade=None, summary={})
-    store.db["runs"].update(run_id, {"pages": pages, "links_checked": pages * 4})
+    store.db["audit_runs"].update(run_id, {"pages": pages, "links_checked": pages * 4})
     store.update_history(run_id, name)
     return run_id
 

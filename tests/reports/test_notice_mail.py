@@ -188,7 +188,7 @@ def test_nightly_run_sends_notices_for_new_serious_findings_once(serve, db_path,
     refused = run_cli("run", "--all", "--send-notices", *db,
                       env={**audit_env, "PORTALWATCH_SMTP_HOST": "", "PORTALWATCH_SMTP_FROM": ""})
     assert refused.code == 2 and "PORTALWATCH_SMTP_HOST" in refused.stderr
-    assert NoticeStore(db_path).db["runs"].count == 0
+    assert NoticeStore(db_path).db["audit_runs"].count == 0
 
     first = run_cli("run", "--all", "--as-of", "2026-11-20", "--send-notices", *db, env=audit_env | smtp_server.env())
     assert first.code == 0, first.stderr

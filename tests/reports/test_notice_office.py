@@ -44,7 +44,7 @@ def test_a_notice_under_the_placeholder_office_warns_and_is_not_sent_without_for
 
     nightly = run_cli("run", "--all", "--send-notices", *site_db, env=placeholder)  # refused before any audit
     assert nightly.code == 2 and "PORTALWATCH_OFFICE" in nightly.stderr
-    assert NoticeStore(site_db[1]).db["runs"].count == 1  # only the run recorded by the fixture
+    assert NoticeStore(site_db[1]).db["audit_runs"].count == 1  # only the run recorded by the fixture
 
     forced = run_cli("notice", "某某镇", "--send", "--force", *site_db, env=placeholder)
     assert forced.code == 0 and "已发送" in forced.stdout, forced.stderr

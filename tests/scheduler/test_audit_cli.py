@@ -52,8 +52,8 @@ def test_unreachable_start_url_exits_3_and_stores_the_finding(tmp_path, serve):
     assert result.code == 3
     assert result.doc["findings"][0]["evidence"]["reason"] == "timeout"
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("select status, finished is not null from runs order by id").fetchall()
-        stored = conn.execute("select count(*) from findings where \"check\" = 'site_unreachable'").fetchone()[0]
+        rows = conn.execute("select status, finished is not null from audit_runs order by id").fetchall()
+        stored = conn.execute("select count(*) from run_findings where check_id = 'site_unreachable'").fetchone()[0]
     assert rows == [("unreachable", 1)] * 3 and stored == 3
 
 
@@ -93,9 +93,9 @@ def test_interrupted_run_leaves_a_consistent_database(serve, tmp_path):
     assert proc.returncode == 1
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
-        status, finished = conn.execute("select status, finished from runs").fetchone()
+        status, finished = conn.execute("select status, finished from audit_runs").fetchone()
         assert (status, finished) == ("interrupted", None)
-        assert conn.execute("select count(*) from findings").fetchone()[0] == 0
+        assert conn.execute("select count(*) from run_findings").fetchone()[0] == 0
     # a run killed outright is found dead and marked interrupted by the next command
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
     deadline = time.time() + 60
@@ -106,5 +106,5 @@ def test_interrupted_run_leaves_a_consistent_database(serve, tmp_path):
     small = serve(routes={"/": Response("<html><title>首页</title><body>正文</body></html>")})
     assert run_cli("audit", small.url, "--db", str(db), *FAST).code == 0
     with sqlite3.connect(db) as conn:
-        assert [r[0] for r in conn.execute("select status from runs order by id")] == \
+        assert [r[0] for r in conn.execute("select status from audit_runs order by id")] == \
             ["interrupted", "interrupted", "complete"]

@@ -76,20 +76,20 @@ def test_nightly_runs_in_parallel_and_survive_a_restart(serve, db_path):
     stored = jobs(db_path)
     assert [j[0] for j in stored] == sorted(f"audit:{n}" for n in names)
     assert {j[1] for j in stored} == {fire.astimezone().timestamp()}
-    assert query(db_path, "select count(*) from runs") == [(0,)], "the trigger fired before the test stopped"
+    assert query(db_path, "select count(*) from audit_runs") == [(0,)], "the trigger fired before the test stopped"
 
     # Restart after the trigger time: the missed night runs once per site (misfire grace,
     # coalesced), three at a time, and is recorded with its history and log.
     wait_for(lambda: dt.datetime.now() > fire + dt.timedelta(seconds=1), "the trigger time")
     second = start_daemon(db_path, cron_at(fire), "--probe-interval", "2")
     done = wait_for(lambda: query(db_path, "select count(*) from job_log where kind = 'audit'")[0][0] == 3
-                    and query(db_path, "select site_name, started, finished, status from runs"),
+                    and query(db_path, "select site, started, finished, status from audit_runs"),
                     "three audits", second)
     wait_for(lambda: query(db_path, "select count(distinct site) from probes")[0][0] == 3, "probes", second)
     stop(second)
     assert sorted(r[0] for r in done) == sorted(names) and {r[3] for r in done} == {"complete"}
     assert max(r[1] for r in done) < min(r[2] for r in done), f"runs did not overlap: {done}"
-    assert query(db_path, "select count(*) from runs") == [(3,)]  # no duplicate runs
+    assert query(db_path, "select count(*) from audit_runs") == [(3,)]  # no duplicate runs
     for name in names:
         assert [r["status"] for r in _findings(db_path, name) if (r["target"] or "").endswith("/gone.html")] == ["new"]
     after = jobs(db_path)
@@ -103,7 +103,7 @@ def test_nightly_runs_in_parallel_and_survive_a_restart(serve, db_path):
     third = start_daemon(db_path, cron_at(fire))
     wait_for(lambda: started_count(db_path) == 3, "the third start", third)
     stop(third)
-    assert jobs(db_path) == after and query(db_path, "select count(*) from runs") == [(3,)]
+    assert jobs(db_path) == after and query(db_path, "select count(*) from audit_runs") == [(3,)]
 
 
 def test_sigterm_stops_running_audits_and_marks_them_interrupted(serve, db_path):
@@ -114,7 +114,7 @@ def test_sigterm_stops_running_audits_and_marks_them_interrupted(serve, db_path)
     wait_for(lambda: site.hits("/p3.html") > 0, "the audit to be under way", daemon)
     err = stop(daemon)
     assert "监测进程已退出" in err
-    assert query(db_path, "select status, finished from runs") == [("interrupted", None)]
+    assert query(db_path, "select status, finished from audit_runs") == [("interrupted", None)]
     assert query(db_path, "select kind, outcome from job_log order by id")[-2:] == \
         [("audit", "interrupted"), ("daemon", "stopped")]
     # no retry job is left behind by a shutdown; the nightly job stays
@@ -138,7 +138,7 @@ def test_a_run_that_did_not_complete_is_retried_later_in_the_night(db_path):
     log = query(db_path, "select kind, outcome, detail from job_log where kind in ('audit', 'retry') order by id")
     assert [(k, o) for k, o, _ in log] == [("audit", "unreachable"), ("retry", "scheduled"), ("audit", "unreachable")]
     assert '"attempt": 1' in log[1][2]
-    assert query(db_path, "select count(*), min(status), max(status) from runs") == [(2, "unreachable", "unreachable")]
+    assert query(db_path, "select count(*), min(status), max(status) from audit_runs") == [(2, "unreachable", "unreachable")]
     assert query(db_path, "select id from apscheduler_jobs where id like 'retry:%'") == []  # used up
 
 

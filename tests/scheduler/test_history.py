@@ -38,7 +38,7 @@ def test_fixed_resolved_broken_again_reopened_ignored_stays_and_incomplete_runs_
     assert found["x.html"]["first_seen"] == found["x.html"]["last_seen"] and len(found["x.html"]["id"]) == 16
 
     # ignore y by the numeric id of its row in `findings` (the id an audit report shows)
-    (finding_id,) = query(db_path, "select id from findings where target like '%/y.html'")[0]
+    (finding_id,) = query(db_path, "select id from run_findings where target like '%/y.html'")[0]
     ignored = pw(db_path, "ignore", str(finding_id), "--reason", "外部系统链接，已接受")
     assert ignored.code == 0 and "已忽略" in ignored.stdout
 
@@ -71,7 +71,7 @@ def test_fixed_resolved_broken_again_reopened_ignored_stays_and_incomplete_runs_
     site.routes["/x.html"] = page("通知公告")
     stopped = run(db_path, "--time-limit", "20")  # the audit stops crawling (10 s) before the monitor's limit
     assert stopped.code == 1 and "未完成" in stopped.stderr
-    assert query(db_path, "select status from runs order by id desc limit 1") == [("cut_short",)]
+    assert query(db_path, "select status from audit_runs order by id desc limit 1") == [("cut_short",)]
     found = dead_links(db_path)
     assert found["x.html"]["status"] == "reopened" and found["y.html"]["status"] == "ignored"
     assert query(db_path, "select outcome from job_log where kind = 'audit' order by id") == \

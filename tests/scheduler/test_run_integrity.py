@@ -31,12 +31,12 @@ def runs(db: Path) -> list[dict]:
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute("select * from runs order by id")]
+        return [dict(r) for r in conn.execute("select * from audit_runs order by id")]
 
 
 def findings(db: Path) -> list[str]:
     with sqlite3.connect(db) as conn:
-        return [r[0] for r in conn.execute('select "check" from findings order by id')]
+        return [r[0] for r in conn.execute('select check_id from run_findings order by id')]
 
 
 def big_site(serve, pages: int = 2000):
@@ -245,11 +245,11 @@ def test_a_running_run_counts_only_while_its_own_process_lives(db_path):
 
     store = Store(db_path)
     mine = store.start_run(site="http://a/", profile="township", as_of="2026-11-20", options={})
-    reused = int(store.db["runs"].insert({"site": "http://b/", "status": "running", "pid": os.getpid(),
+    reused = int(store.db["audit_runs"].insert({"start_url": "http://b/", "status": "running", "pid": os.getpid(),
                                           "pid_start": "1", "host": None}).last_pk)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    dead = int(store.db["runs"].insert({"site": "http://c/", "status": "running", "pid": gone.pid}).last_pk)
+    dead = int(store.db["audit_runs"].insert({"start_url": "http://c/", "status": "running", "pid": gone.pid}).last_pk)
     store.close()
     store = Store(db_path)  # every open recovers runs whose process is gone
     assert [store.run(i)["status"] for i in (mine, reused, dead)] == ["running", "interrupted", "interrupted"]

@@ -87,7 +87,7 @@ def test_a_user_check_from_one_file_and_one_config_line(serve, db_path, tmp_path
 
     # the inspector ignores the user check's finding: the notice and status no longer deduct it
     (finding_id,) = sqlite3.connect(db_path).execute(
-        "select id from findings where \"check\" = 'my_site_code' order by id desc limit 1").fetchone()
+        "select id from run_findings where check_id = 'my_site_code' order by id desc limit 1").fetchone()
     assert run_cli("ignore", str(finding_id), "--reason", "本站已另行备案", *db, env=env).code == 0
     assert run_cli("notice", "甲镇", "--date", "2026-11-24", *db, env=env).code == 0
     notice = latest_notice(db_path)
@@ -112,4 +112,4 @@ def test_a_check_that_cannot_be_loaded_fails_the_audit_naming_the_line(serve, db
         assert error.startswith("错误：配置文件 ") and "portalwatch.yaml 第 " in error and words in error
         assert "\n" not in error and "Traceback" not in result.stderr
         assert run_cli("checks", env=env).code == 2
-    assert not db_path.exists() or sqlite3.connect(db_path).execute("select count(*) from runs").fetchone() == (0,)
+    assert not db_path.exists() or sqlite3.connect(db_path).execute("select count(*) from audit_runs").fetchone() == (0,)

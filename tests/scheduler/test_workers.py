@@ -93,8 +93,8 @@ def wait_for_workers(url: str, count: int, timeout: float = 40) -> list[str]:
 
 
 def findings_by_site(db: Path) -> dict[str, set[tuple]]:
-    rows = query(db, "select r.site_name, f.\"check\", f.url, f.target, f.\"column\", f.message, f.fingerprint"
-                     " from findings f join runs r on r.id = f.run_id")
+    rows = query(db, "select r.site, f.check_id, f.url, f.target, f.\"column\", f.message, f.fingerprint"
+                     " from run_findings f join audit_runs r on r.id = f.run_id")
     out: dict[str, set[tuple]] = {}
     for name, *rest in rows:
         out.setdefault(name, set()).add(tuple(rest))
@@ -170,7 +170,7 @@ def test_registry_across_two_workers_one_killed_mid_audit_every_site_stored_once
     out, err = run.communicate(timeout=120)
     assert run.returncode == 1, out + err  # the night's limit passed with the slow portal still out
     assert "未完成：丁镇（结果未返回）" in err, err
-    assert not query(remote, "select 1 from runs where site_name = '丁镇'")
+    assert not query(remote, "select 1 from audit_runs where site = '丁镇'")
 
     collected = run_cli("collect", "--broker", redis_url, "--db", str(remote), "--wait", "90", timeout=150)
     assert collected.code == 0, collected.stdout + collected.stderr
@@ -179,14 +179,14 @@ def test_registry_across_two_workers_one_killed_mid_audit_every_site_stored_once
 
     out, err = local_run.communicate(timeout=120)
     assert local_run.returncode == 0, err
-    runs = query(remote, "select site_name, status, count(*) from runs group by site_name")
+    runs = query(remote, "select site, status, count(*) from audit_runs group by site")
     assert sorted(runs) == sorted((name, "complete", 1) for name in portals), runs
     assert findings_by_site(remote) == findings_by_site(local)
     assert all(findings_by_site(remote).get(name) for name in portals)  # every portal has findings to compare
     # the history and the job log as after a local audit: one audit entry per site, every token accounted for
     assert sorted(r[0] for r in query(remote, "select site from job_log where kind = 'audit' and outcome = 'complete'")) \
         == sorted(portals)
-    assert query(remote, "select count(*) from tracked") == query(local, "select count(*) from tracked")
+    assert query(remote, "select count(*) from finding_history") == query(local, "select count(*) from finding_history")
     assert query(remote, "select state, count(*) from remote_audits group by state") == [("done", 4)]
     (token,) = query(remote, "select token from remote_audits where site = '丁镇'")[0]
     assert redis.Redis.from_url(redis_url).get(f"portalwatch:tries:{token}") == b"2"  # started twice, stored once
@@ -207,7 +207,7 @@ def test_a_result_delivered_twice_is_stored_once(audit, db_path, serve, tmp_path
         result = {"token": "t1", "site": {"name": "甲镇", "url": site.url}, "worker": "w", "run": exported}
         assert import_run(store, result) == ("stored", 1)
         assert import_run(store, json.loads(json.dumps(result))) == ("duplicate", 1)
-        assert store.db.execute("select count(*) from runs").fetchone()[0] == 1
+        assert store.db.execute("select count(*) from audit_runs").fetchone()[0] == 1
         source = MonitorStore(db_path)
         want = audit_document(source, exported["source_run_id"])
         source.close()
@@ -245,11 +245,11 @@ def test_schedule_with_a_broker_queues_the_night_and_stores_what_the_worker_send
     err = stop(daemon)
     detail = json.loads(done[0][0])
     assert detail["worker"] == socket.gethostname() and detail["token"], detail
-    runs = query(db, "select site_name, status from runs")
+    runs = query(db, "select site, status from audit_runs")
     assert runs and set(runs) == {("戊镇", "complete")}
     # one audit of the site at a time: while one is out, the next nights' triggers queue nothing
     dispatched = [r[0] for r in query(db, "select outcome from job_log where kind = 'dispatch' order by id")]
     assert dispatched[0] == "queued" and "skipped" in dispatched, dispatched
     assert dispatched.count("queued") <= len(runs) + 1
-    assert [r[0] for r in query(db, "select \"check\" from tracked where site = '戊镇'")].count("dead_link") == 1
+    assert [r[0] for r in query(db, "select check_id from finding_history where site = '戊镇'")].count("dead_link") == 1
     assert "戊镇：完成" in err

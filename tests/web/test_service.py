@@ -23,7 +23,7 @@ def record(store: NoticeStore, name: str, url: str, findings: list[dict], score:
     store.finish_run(run_id, status="complete", link_checks=[], link_sources={}, skips=[], findings=rows,
                      score=score, verdict=verdict, grade=None, summary={})
     if started:
-        store.db["runs"].update(run_id, {"started": started})
+        store.db["audit_runs"].update(run_id, {"started": started})
     store.update_history(run_id, name)
     return run_id
 
