@@ -131,3 +131,35 @@ def test_after_the_migration_a_real_audit_folds_into_the_history_and_a_notice_is
     finally:
         store.close()
     assert table_rows(path, "select count(*) from notice_items where notice_id = 2")[1] == [(len(items),)]
+
+
+def test_a_run_exported_by_a_worker_imports_under_either_payload_format(tmp_path):
+    """Workers send ``portalwatch.run/2`` (today's names); a ``/1`` payload (the names before
+    m0005, from a worker not yet upgraded) imports the same."""
+    from portalwatch.reports.runimport import export_run, import_run, register_token
+
+    path = old_database(tmp_path)
+    exported = export_run(path, NAME)
+    assert exported["format"] == "portalwatch.run/2" and exported["source_run_id"] == 2
+    assert exported["run"]["start_url"] == OLD_URL and exported["tables"]["run_findings"][0]["check_id"] == "dead_link"
+    old = {**exported, "format": "portalwatch.run/1",
+           "run": {{"start_url": "site", "site": "site_name"}.get(k, k): v for k, v in exported["run"].items()},
+           "tables": {**{t: r for t, r in exported["tables"].items() if t != "run_findings"},
+                      "findings": [{("check" if k == "check_id" else k): v for k, v in r.items()}
+                                   for r in exported["tables"]["run_findings"]]}}
+    central = NoticeStore(tmp_path / "central.db")
+    source = NoticeStore(path)
+    try:
+        want = json.loads(json.dumps(audit_document(source, 2)))
+        for token, payload in (("t2", exported), ("t1", json.loads(json.dumps(old)))):
+            register_token(central, token, site=NAME, url=OLD_URL)
+            status, run_id = import_run(central, {"token": token, "site": {"name": NAME, "url": OLD_URL},
+                                                  "worker": "w", "run": payload})
+            assert status == "stored"
+            got = json.loads(json.dumps(audit_document(central, run_id)))
+            assert {**got, "run_id": None} == {**want, "run_id": None} and got["findings"]
+            assert central.run(run_id)["site_name"] == NAME
+            assert len(central.findings_for_run(run_id)) == len(source.findings_for_run(2)) == 1
+    finally:
+        central.close()
+        source.close()
