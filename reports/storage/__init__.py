@@ -1,7 +1,8 @@
 """All SQL of portalwatch: one SQLite file, numbered migrations, dict rows.
 
-Open the file with ``sqlite-utils`` or Datasette to browse it. ``site`` is, in every table,
-the registry name of a monitored site (``sites.name``; NULL for a one-off ``audit`` of a URL).
+Open the file with ``sqlite-utils`` or Datasette to browse it. ``site`` is, in every table of
+this package, the registry name of a monitored site (``sites.name``; NULL for a one-off ``audit``
+of a URL); ``page_cache.site`` (reports/pagecache.py) is still the normalised start URL.
 Times are local ISO datetimes with offset (``now_iso``); they compare as text on one machine.
 
 One audit and what it recorded (runs.py)
