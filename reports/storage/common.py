@@ -15,7 +15,6 @@ from typing import Any, Iterable
 UNFINISHED = ("interrupted", "failed")  # states whose ``finished`` stays NULL
 
 _RUN_KEYS = {"start_url": "site", "site": "site_name"}  # audit_runs column -> run dict key
-_RUN_COLUMNS = {v: k for k, v in _RUN_KEYS.items()}
 
 
 def now_iso() -> str:
@@ -29,11 +28,6 @@ def _json(value: Any) -> str:
 def run_row(row: dict[str, Any] | None) -> dict[str, Any] | None:
     """An ``audit_runs`` row as a run dict (``site`` the start URL, ``site_name`` the registry name)."""
     return None if row is None else {_RUN_KEYS.get(k, k): v for k, v in row.items()}
-
-
-def run_columns(run: dict[str, Any]) -> dict[str, Any]:
-    """A run dict as ``audit_runs`` columns (the inverse of ``run_row``)."""
-    return {_RUN_COLUMNS.get(k, k): v for k, v in run.items()}
 
 
 def run_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
