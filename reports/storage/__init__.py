@@ -88,8 +88,8 @@ class Store(RunsMixin, HistoryMixin, RegistryMixin, NoticesMixin):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA busy_timeout=30000")  # first: even switching to WAL may wait for a lock
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(self.db)
         self.recover_dead_runs()
