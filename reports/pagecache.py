@@ -16,6 +16,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from portalwatch.crawler.incremental import SiteState, dumps, loads
+from portalwatch.reports.storage.migrations import apply_migrations
 
 migrations = Migrations("portalwatch_pagecache")
 
@@ -32,7 +33,7 @@ def _open(db: sqlite_utils.Database | str | Path) -> sqlite_utils.Database:
     if not isinstance(db, sqlite_utils.Database):
         db = sqlite_utils.Database(db)
         db.execute("PRAGMA busy_timeout=30000")
-    migrations.apply(db)
+    apply_migrations(db, migrations)
     return db
 
 

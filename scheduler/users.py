@@ -23,6 +23,8 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from portalwatch.reports.storage.migrations import apply_migrations
+
 from portalwatch.errors import PortalwatchError
 from portalwatch.reports.storage import now_iso
 
@@ -68,9 +70,9 @@ class UserStore:
 
     def __init__(self, path: str | Path) -> None:
         self.db = sqlite_utils.Database(Path(path))
+        self.db.execute("PRAGMA busy_timeout=30000")  # first: even switching to WAL may wait for a lock
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=30000")
-        migrations.apply(self.db)
+        apply_migrations(self.db, migrations)
 
     def close(self) -> None:
         self.db.close()

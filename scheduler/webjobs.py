@@ -33,6 +33,8 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from portalwatch.reports.storage.migrations import apply_migrations
+
 from portalwatch.reports.storage import _pid_alive, now_iso, process_start
 
 migrations = Migrations("portalwatch.webjobs")
@@ -61,9 +63,9 @@ def max_running() -> int:
 
 def _open(db_path: Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(Path(db_path))
+    db.execute("PRAGMA busy_timeout=30000")  # first: even switching to WAL may wait for a lock
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=30000")
-    migrations.apply(db)
+    apply_migrations(db, migrations)
     return db
 
 

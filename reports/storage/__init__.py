@@ -71,7 +71,7 @@ import sqlite_utils
 from portalwatch.reports.lifecycle import ACTIVE_STATUSES, TRACKED_STATUSES, next_status
 from portalwatch.reports.storage.common import UNFINISHED, _json, now_iso, run_row
 from portalwatch.reports.storage.history import HistoryMixin, looked, undecided_columns
-from portalwatch.reports.storage.migrations import migrations
+from portalwatch.reports.storage.migrations import apply_migrations, migrations
 from portalwatch.reports.storage.notices import NOTICE_STATUSES, NoticesMixin
 from portalwatch.reports.storage.registry import RegistryMixin
 from portalwatch.reports.storage.runs import RunsMixin, _pid_alive, process_start
@@ -91,7 +91,11 @@ class Store(RunsMixin, HistoryMixin, RegistryMixin, NoticesMixin):
         self.db.execute("PRAGMA busy_timeout=30000")  # first: even switching to WAL may wait for a lock
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        migrations.apply(self.db)
+        from portalwatch.reports import pagecache
+
+        # the incremental state's table too, once here: audits of a fresh file started side by side
+        # would otherwise all create it at their first night
+        apply_migrations(self.db, migrations, pagecache.migrations)
         self.recover_dead_runs()
         self._pages_written: dict[int, set[str]] = {}  # per run: pages whose links this Store wrote
 

@@ -158,3 +158,28 @@ def m0005_readable_names(db: sqlite_utils.Database) -> None:
         db.execute(sql)
     for name, select in COMPAT_VIEWS.items():
         db.execute(f"create view [{name}] as {select}")
+
+
+
+def apply_migrations(db: sqlite_utils.Database, *sets: Migrations) -> None:
+    """Apply ``sets`` (default: the main schema) when any is pending, in one ``BEGIN IMMEDIATE``
+    transaction. Audits started side by side open a fresh file at once: each reading the pending
+    list on its own, two would run the same migration (the second failing with "database is
+    locked" or "already exists"). Holding the write lock from the reading of the list to the
+    commit makes the others wait (busy_timeout) and then find nothing left to do."""
+    sets = sets or (migrations,)
+    if not any(group.pending(db) for group in sets):
+        return  # the usual case: a read, no lock
+    if db.conn.in_transaction:  # the caller's transaction holds (or will take) the lock
+        for group in sets:
+            group.apply(db)
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for group in sets:
+            group.apply(db)  # its transactions become savepoints inside this one
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise

@@ -73,7 +73,7 @@ def database_text(path) -> str:
     out = []
     with sqlite3.connect(path) as db:
         tables = [r[0] for r in db.execute("select name from sqlite_master where type = 'table'")]
-        assert {"runs", "pages", "page_links", "findings"} <= set(tables)
+        assert {"audit_runs", "pages", "page_links", "run_findings"} <= set(tables)
         for table in tables:
             for row in db.execute(f'select * from "{table}"'):
                 out.append(" ".join("" if v is None else v.decode("latin-1") if isinstance(v, bytes) else str(v)

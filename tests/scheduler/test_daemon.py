@@ -8,6 +8,7 @@ the database and then check what the daemon did.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -87,7 +88,8 @@ def test_nightly_runs_in_parallel_and_survive_a_restart(serve, db_path):
                     "three audits", second)
     wait_for(lambda: query(db_path, "select count(distinct site) from probes")[0][0] == 3, "probes", second)
     stop(second)
-    assert sorted(r[0] for r in done) == sorted(names) and {r[3] for r in done} == {"complete"}
+    assert sorted(r[0] for r in done) == sorted(names) and {r[3] for r in done} == {"complete"}, \
+        [json.loads(r[2])['detail'] for r in query(db_path, "select site, outcome, detail from job_log where kind = 'audit' and outcome != 'complete'")]
     assert max(r[1] for r in done) < min(r[2] for r in done), f"runs did not overlap: {done}"
     assert query(db_path, "select count(*) from audit_runs") == [(3,)]  # no duplicate runs
     for name in names:
