@@ -87,18 +87,12 @@ def page_title_and_text(body: bytes, charset: str | None) -> tuple[str, str]:
     return title_and_text(decode_html(body, charset)[0])
 
 
-def visible_text(html: str) -> str:
-    return title_and_text(html)[1]
-
-
 def title_and_text(html: str) -> tuple[str, str]:
-    """Title and visible text of an HTML document, parsed as the page extractor parses it."""
+    """Title and visible text of an HTML document, parsed as the page extractor parses it
+    (``parse_html`` gives None for what cannot be parsed)."""
     from portalwatch.crawler.extract.page import parse_html
 
-    try:
-        root = parse_html(html)
-    except (ValueError, lxml.etree.ParserError):
-        return "", ""
+    root = parse_html(html)
     return tree_title_and_text(root) if root is not None else ("", "")
 
 

@@ -170,16 +170,15 @@ def apply_migrations(db: sqlite_utils.Database, *sets: Migrations) -> None:
     sets = sets or (migrations,)
     if not any(group.pending(db) for group in sets):
         return  # the usual case: a read, no lock
-    if db.conn.in_transaction:  # the caller's transaction holds (or will take) the lock
-        for group in sets:
-            group.apply(db)
-        return
-    db.execute("BEGIN IMMEDIATE")
+    own = not db.conn.in_transaction  # else the caller's transaction holds (or will take) the lock
+    if own:
+        db.execute("BEGIN IMMEDIATE")
     try:
         for group in sets:
             group.apply(db)  # its transactions become savepoints inside this one
-        db.execute("COMMIT")
+        if own:
+            db.execute("COMMIT")
     except BaseException:
-        if db.conn.in_transaction:
+        if own and db.conn.in_transaction:
             db.execute("ROLLBACK")
         raise
